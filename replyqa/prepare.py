@@ -1,0 +1,368 @@
+"""Analyse a message or a draft once: clean it, parse it, find cues, embed its sentences.
+
+:class:`Analyzer` owns the models and two bounded LRU caches: whole-text analyses (so the
+editor's repeated checks of one customer message parse it once) and sentence embeddings (so an
+edited draft re-encodes only the sentences that changed).
+"""
+from __future__ import annotations
+
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Hashable, Iterable, Sequence
+
+import numpy as np
+
+from . import resources
+from .clean import CleanText, clean
+from .report import Span
+
+__all__ = ["Sentence", "Prepared", "Analyzer", "LRUCache"]
+
+# spaCy's coarse tags whose lemmas carry the content of a sentence
+CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
+_GENERIC_LEMMAS = {
+    "thank", "thanks", "sorry", "help", "please", "hi", "hello", "hey", "team", "customer", "service",
+    "dm", "message", "know", "let", "get", "go", "do", "be", "have", "make", "look", "reach", "contact",
+    "need", "want", "like", "hear", "send", "follow", "detail", "happy", "glad", "day", "great", "good",
+    "amp", "u", "pls", "plz", "today", "time", "able", "sure", "hope", "thing", "way", "lot",
+}
+_WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a cleaned text, with the cues the judgements read."""
+
+    start: int
+    end: int
+    text: str
+    lemmas: frozenset[str]
+    entities: frozenset[str]
+    cues: frozenset[str]
+    is_question: bool
+    is_request: bool
+    imperative: bool
+    n_tokens: int
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A text analysed once and shared by every judgement."""
+
+    source: str  # "message" or "draft"
+    clean: CleanText
+    sentences: tuple[Sentence, ...]
+    vectors: np.ndarray  # one unit vector per sentence
+    vector: np.ndarray  # unit vector of the whole text
+    cue_spans: dict[str, tuple[tuple[int, int], ...]]
+    language: str
+    flags: tuple[str, ...] = field(default=())
+
+    @property
+    def raw(self) -> str:
+        return self.clean.raw
+
+    @property
+    def lemmas(self) -> frozenset[str]:
+        return frozenset().union(*(s.lemmas for s in self.sentences)) if self.sentences else frozenset()
+
+    @property
+    def entities(self) -> frozenset[str]:
+        return frozenset().union(*(s.entities for s in self.sentences)) if self.sentences else frozenset()
+
+    def span(self, start: int, end: int) -> Span:
+        """A :class:`Span` of the original text for cleaned offsets ``start:end``."""
+        a, b = self.clean.to_raw(start, end)
+        return Span(self.source, a, b, self.raw[a:b])
+
+    def sentence_span(self, i: int) -> Span:
+        s = self.sentences[i]
+        return self.span(s.start, s.end)
+
+    def has(self, cue: str) -> bool:
+        return bool(self.cue_spans.get(cue))
+
+    def cue_evidence(self, cue: str, limit: int = 3) -> tuple[Span, ...]:
+        return tuple(self.span(a, b) for a, b in self.cue_spans.get(cue, ())[:limit])
+
+
+class LRUCache:
+    """A small thread-safe least-recently-used cache."""
+
+    def __init__(self, maxsize: int) -> None:
+        self.maxsize = maxsize
+        self._data: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+            return None
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.maxsize:
+                self._data.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+class Analyzer:
+    """Prepares texts with a spaCy pipeline and a sentence encoder (both loaded on first use).
+
+    Parameters
+    ----------
+    nlp_loader, encoder_loader : callables returning the models
+    max_chars, max_sentences : input limits (see :class:`~replyqa.config.Policy`)
+    cache_size : how many analysed texts to keep; sentence embeddings keep 16 times as many.
+    """
+
+    def __init__(
+        self,
+        nlp_loader: Callable[[], Any],
+        encoder_loader: Callable[[], Any],
+        *,
+        max_chars: int,
+        max_sentences: int,
+        cache_size: int = 512,
+    ) -> None:
+        self._nlp_loader = nlp_loader
+        self._encoder_loader = encoder_loader
+        self.max_chars = max_chars
+        self.max_sentences = max_sentences
+        self.texts = LRUCache(cache_size)
+        self.embeddings = LRUCache(cache_size * 16)
+        self._model_lock = threading.RLock()
+        self._nlp: Any = None
+        self._encoder: Any = None
+        self._matchers: Any = None
+        self._language: Any = None
+
+    # -- models ------------------------------------------------------------------------
+    @property
+    def nlp(self) -> Any:
+        if self._nlp is None:
+            with self._model_lock:
+                if self._nlp is None:
+                    nlp = self._nlp_loader()
+                    self._matchers = _build_matchers(nlp)
+                    self._nlp = nlp
+        return self._nlp
+
+    @property
+    def encoder(self) -> Any:
+        if self._encoder is None:
+            with self._model_lock:
+                if self._encoder is None:
+                    self._encoder = self._encoder_loader()
+        return self._encoder
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length embeddings, through the sentence cache, in one batched model call."""
+        missing = list(dict.fromkeys(t for t in texts if self.embeddings.get(t) is None))
+        if missing:
+            with self._model_lock:
+                vecs = np.asarray(
+                    self.encoder.encode(list(missing), batch_size=64, show_progress_bar=False, convert_to_numpy=True),
+                    dtype=np.float32,
+                )
+            vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+            for text, vec in zip(missing, vecs):
+                self.embeddings.put(text, vec)
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self.embeddings.get(t) for t in texts])
+
+    @property
+    def dim(self) -> int:
+        encoder = self.encoder
+        get = getattr(encoder, "get_embedding_dimension", None) or getattr(encoder, "get_sentence_embedding_dimension", None)
+        return int(get()) if get else int(self.encode(["a"]).shape[1])
+
+    # -- preparation ---------------------------------------------------------------------
+    def prepare(self, text: str, source: str) -> Prepared:
+        return self.prepare_many([text], source)[0]
+
+    def prepare_many(self, texts: Sequence[str], source: str) -> list[Prepared]:
+        """Prepare many texts: parse with ``nlp.pipe`` and embed all new sentences in one call."""
+        results: list[Prepared | None] = [self.texts.get((source, t)) for t in texts]
+        todo = list(dict.fromkeys(t for t, r in zip(texts, results) if r is None))
+        if todo:
+            cleaned = [clean(t, self.max_chars) for t in todo]
+            nlp = self.nlp
+            with self._model_lock:
+                docs = list(nlp.pipe([c.text for c in cleaned], batch_size=64))
+            parsed = [self._sentences(doc) for doc in docs]
+            self.encode([s.text for sents, _ in parsed for s in sents])
+            fresh: dict[str, Prepared] = {}
+            for raw, c, (sents, cue_spans) in zip(todo, cleaned, parsed):
+                vectors = self.encode([s.text for s in sents])
+                prepared = Prepared(
+                    source=source,
+                    clean=c,
+                    sentences=tuple(sents),
+                    vectors=vectors,
+                    vector=_mean_vector(vectors, [s.n_tokens for s in sents], self.dim),
+                    cue_spans=cue_spans,
+                    language=self._language_of(c.text),
+                    flags=c.flags,
+                )
+                self.texts.put((source, raw), prepared)
+                fresh[raw] = prepared
+            results = [r if r is not None else fresh[t] for t, r in zip(texts, results)]
+        return results  # type: ignore[return-value]
+
+    def _sentences(self, doc: Any) -> tuple[list[Sentence], dict[str, tuple[tuple[int, int], ...]]]:
+        phrase_matcher, matcher = self._matchers
+        vocab = doc.vocab.strings
+        cue_spans: dict[str, list[tuple[int, int]]] = {}
+        token_cues: dict[int, set[str]] = {}
+        for match_id, start, end in list(phrase_matcher(doc)) + list(matcher(doc)):
+            label = vocab[match_id]
+            span = doc[start:end]
+            cue_spans.setdefault(label, []).append((span.start_char, span.end_char))
+            token_cues.setdefault(start, set()).add(label)
+        for ent in doc.ents:  # entity cues: times and dates (Anticipate), people (a named agent)
+            label = {"DATE": "time", "TIME": "time", "PERSON": "person"}.get(ent.label_)
+            if label:
+                cue_spans.setdefault(label, []).append((ent.start_char, ent.end_char))
+                token_cues.setdefault(ent.start, set()).add(label)
+        sentences = []
+        for sent in _split_sentences(doc):
+            if len(sentences) >= self.max_sentences:
+                break
+            cues = set()
+            for tok in sent:
+                cues |= token_cues.get(tok.i, set())
+            lemmas = frozenset(
+                t.lemma_.lower()
+                for t in sent
+                if t.pos_ in CONTENT_POS and not t.is_stop and len(t.text) > 1 and not t.like_url
+                and t.lemma_.lower() not in _GENERIC_LEMMAS and not t.text.startswith("@")
+            )
+            entities = frozenset(e.text.lower() for e in sent.ents if e.label_ not in ("ORDINAL", "CARDINAL") or len(e.text) > 2)
+            text = sent.text
+            root = sent.root
+            has_subject = any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children)
+            is_question = _is_question(sent)
+            imperative = root.tag_ == "VB" and not has_subject and root.i <= sent.start + 2
+            sentences.append(
+                Sentence(
+                    start=sent.start_char,
+                    end=sent.end_char,
+                    text=text,
+                    lemmas=lemmas,
+                    entities=entities,
+                    cues=frozenset(cues),
+                    is_question=bool(is_question),
+                    is_request=("request" in cues) or (imperative and any(t.lower_ == "please" for t in sent)),
+                    imperative=imperative,
+                    n_tokens=len(sent),
+                )
+            )
+        return sentences, {k: tuple(v) for k, v in cue_spans.items()}
+
+    def _language_of(self, text: str) -> str:
+        letters = _LATIN.findall(text)
+        alpha = sum(ch.isalpha() for ch in text)
+        if alpha >= 3 and len(letters) < 0.5 * alpha:
+            return "und-nonlatin"
+        words = _WORD.findall(text)
+        if len(words) < 4:
+            return "en"
+        detector = self._language_detector()
+        if detector is None:
+            return "en"
+        from lingua import Language
+
+        if detector.compute_language_confidence(text, Language.ENGLISH) >= 0.2:
+            return "en"
+        found = detector.detect_language_of(text)
+        return found.iso_code_639_1.name.lower() if found is not None else "und"
+
+    def _language_detector(self) -> Any:
+        if self._language is None:
+            with self._model_lock:
+                if self._language is None:
+                    try:
+                        from lingua import Language, LanguageDetectorBuilder
+                    except ImportError:
+                        self._language = False
+                    else:
+                        names = ("ENGLISH", "SPANISH", "FRENCH", "GERMAN", "PORTUGUESE", "ITALIAN", "DUTCH",
+                                 "TURKISH", "INDONESIAN", "POLISH", "SWEDISH", "TAGALOG", "MALAY", "RUSSIAN")
+                        langs = [getattr(Language, n) for n in names if hasattr(Language, n)]
+                        self._language = LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
+        return self._language or None
+
+
+_QUESTION_AUX = {"can", "could", "will", "would", "is", "are", "was", "were", "do", "does", "did", "have",
+                 "has", "should", "may", "am", "any"}
+
+
+def _is_question(sent: Any) -> bool:
+    """A direct question: a question mark, or a wh-word or inverted auxiliary opening the sentence."""
+    if sent.text.rstrip().endswith("?"):
+        return True
+    words = [t for t in sent if not t.is_punct and not t.is_space]
+    if len(words) < 3:
+        return False
+    first, second = words[0], words[1]
+    if first.tag_ in ("WDT", "WP", "WP$", "WRB") and second.pos_ in ("AUX", "VERB"):
+        return True
+    return first.lower_ in _QUESTION_AUX and first.pos_ == "AUX" and second.pos_ in ("PRON", "PROPN", "NOUN", "DET")
+
+
+def _split_sentences(doc: Any) -> Iterable[Any]:
+    """spaCy's sentences, split again at line breaks, trimmed of white space and punctuation-only."""
+    for sent in doc.sents:
+        start = sent.start
+        for tok in sent:
+            if "\n" in tok.text or (tok.is_space and tok.i > start):
+                if any(not t.is_space and not t.is_punct for t in doc[start : tok.i]):
+                    yield _trim(doc[start : tok.i])
+                start = tok.i + 1
+        if start < sent.end and any(not t.is_space and not t.is_punct for t in doc[start : sent.end]):
+            yield _trim(doc[start : sent.end])
+
+
+def _trim(span: Any) -> Any:
+    start, end = span.start, span.end
+    doc = span.doc
+    while start < end and doc[start].is_space:
+        start += 1
+    while end > start and doc[end - 1].is_space:
+        end -= 1
+    return doc[start:end]
+
+
+def _mean_vector(vectors: np.ndarray, weights: list[int], dim: int) -> np.ndarray:
+    if len(vectors) == 0:
+        return np.zeros(dim, dtype=np.float32)
+    w = np.sqrt(np.asarray(weights, dtype=np.float32))[:, None]
+    v = (vectors * w).sum(axis=0)
+    return v / max(float(np.linalg.norm(v)), 1e-12)
+
+
+def _build_matchers(nlp: Any) -> tuple[Any, Any]:
+    from spacy.matcher import Matcher, PhraseMatcher
+
+    phrase_matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for label, items in resources.phrases().items():
+        phrase_matcher.add(label, list(nlp.tokenizer.pipe(items)))
+    matcher = Matcher(nlp.vocab)
+    for label, pats in resources.patterns()["matcher"].items():
+        matcher.add(label, pats)
+    return phrase_matcher, matcher
