@@ -165,6 +165,8 @@ def roc_auc(labels: Sequence[int], scores: Sequence[float]) -> float:
     s = _as_float_array(scores, "scores")
     if len(y) != len(s):
         raise ValueError(f"'labels' and 'scores' must have the same length. Got {len(y)} and {len(s)}.")
+    if np.isnan(s).any():
+        raise ValueError("'scores' contains NaN; drop the undefined items before computing AUC.")
     if len(np.unique(y)) < 2:
         return math.nan
     from sklearn.metrics import roc_auc_score
@@ -742,11 +744,16 @@ def _reference_sets(
 
     One fixed sample of ``k + 1`` distinct messages is drawn per company, so every reply of a
     company is compared against the same customers; an item's own message is dropped from it.
+    A company with fewer than two distinct messages (so possibly no *other* customer) draws
+    from all companies' messages instead.
     """
     rng = np.random.default_rng(seed)
+    everyone = list({_text_key(m): m for pool in pools.values() for m in pool}.values())
     samples: dict[str, list[str]] = {}
     for company in sorted(set(companies)):
         distinct = list({_text_key(m): m for m in pools.get(company, ())}.values())
+        if len(distinct) < 2:
+            distinct = everyone
         size = min(k + 1, len(distinct))
         samples[company] = [distinct[int(i)] for i in rng.choice(len(distinct), size=size, replace=False)]
     return [
@@ -1195,6 +1202,17 @@ def _gold_section(run: _Run, *, gold_path: Path, split: str | None, seed: int) -
         run.skipped.append(f"gold: {gold_path} not found (see data/README.md for how it is built).")
         return
     all_rows = _read_jsonl(gold_path)
+    malformed = [
+        r.get("id", f"line {i + 1}")
+        for i, r in enumerate(all_rows)
+        if not isinstance(r.get("message"), str) or not isinstance(r.get("reply"), str)
+    ]
+    if malformed:
+        run.skipped.append(
+            f"gold: {len(malformed)} row(s) of {gold_path} lack a 'message' or 'reply' string "
+            f"(first: {malformed[0]!r}); fix the file."
+        )
+        return
     rows = [r for r in all_rows if split is None or r.get("split") == split]
     if not rows:
         run.skipped.append(f"gold: {gold_path} has no rows with split={split!r}.")
@@ -1233,14 +1251,15 @@ def _gold_section(run: _Run, *, gold_path: Path, split: str | None, seed: int) -
         thresholds[label] = {"replyqa": t}
         _add_binary(run, label, "replyqa", y, replyqa, t)
         baseline = base_generic if label == "generic" else base_pair
-        dev_offset = n_eval
-        dev_keep = [j for j, r in enumerate(dev) if r.get(label) in (0, 1)] if split != "dev" else keep
+        dev_keep = [j for j, r in enumerate(dev) if r.get(label) in (0, 1)]
         for system, values in baseline.items():
-            dev_scores = values[[dev_offset + j for j in dev_keep]] if split != "dev" else values[keep]
-            dev_y = [int(dev[j][label]) for j in dev_keep] if split != "dev" else y
-            t_base = best_f1_threshold(dev_y, dev_scores) if len(dev_y) else math.nan
-            thresholds[label][system] = t_base
-            _add_binary(run, label, system, y, values[keep], t_base)
+            if split == "dev":  # in-sample: the evaluated rows are the dev rows
+                dev_y, dev_scores = y, values[keep]
+            else:  # dev rows follow the evaluated rows in baseline_rows
+                dev_y = [int(dev[j][label]) for j in dev_keep]
+                dev_scores = values[[n_eval + j for j in dev_keep]]
+            thresholds[label][system] = _dev_threshold(dev_y, dev_scores)
+            _add_binary(run, label, system, y, values[keep], thresholds[label][system])
 
     for name in FIVE_AS:
         keep = [i for i, r in enumerate(rows) if r.get(name) in GOLD_VERDICTS]
@@ -1271,7 +1290,16 @@ def _gold_section(run: _Run, *, gold_path: Path, split: str | None, seed: int) -
     run.settings["gold_n"] = n_eval
 
 
+def _dev_threshold(y: list[int], scores: np.ndarray) -> float:
+    defined = ~np.isnan(scores)
+    kept = [v for v, ok in zip(y, defined) if ok]
+    return best_f1_threshold(kept, scores[defined]) if kept else math.nan
+
+
 def _add_binary(run: _Run, label: str, system: str, y: list[int], scores: np.ndarray, threshold: float) -> None:
+    defined = ~np.isnan(scores)  # a baseline can lack a score (no reference message at all)
+    y = [v for v, ok in zip(y, defined) if ok]
+    scores = scores[defined]
     n = len(y)
     if math.isnan(threshold):
         metrics = {"precision": math.nan, "recall": math.nan, "f1": math.nan, "kappa": math.nan}

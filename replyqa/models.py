@@ -103,6 +103,14 @@ def _load_encoder(name_or_path: str | None) -> Encoder:
     # Never reach for the network, whatever the caller's environment says.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+    except ImportError:
+        pass
     try:
         import torch  # noqa: F401
     except ImportError as exc:

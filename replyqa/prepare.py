@@ -46,6 +46,10 @@ class Sentence:
     is_request: bool
     imperative: bool
     n_tokens: int
+    wh: str = ""  # the question word opening a question ("when", "how much", ...), if any
+    absent: frozenset[str] = frozenset()  # lemmas of things the writer says they do not have
+    absent_phrases: tuple[str, ...] = ()  # the same, as written ("promo code")
+    negated: bool = False
 
 
 @dataclass(frozen=True)
@@ -235,7 +239,7 @@ class Analyzer:
             cue_spans.setdefault(label, []).append((span.start_char, span.end_char))
             token_cues.setdefault(start, set()).add(label)
         for ent in doc.ents:  # entity cues: times and dates (Anticipate), people (a named agent)
-            label = {"DATE": "time", "TIME": "time", "PERSON": "person"}.get(ent.label_)
+            label = {"DATE": "time", "TIME": "time", "PERSON": "person", "MONEY": "money", "PERCENT": "money"}.get(ent.label_)
             if label:
                 cue_spans.setdefault(label, []).append((ent.start_char, ent.end_char))
                 token_cues.setdefault(ent.start, set()).add(label)
@@ -246,6 +250,8 @@ class Analyzer:
             cues = set()
             for tok in sent:
                 cues |= token_cues.get(tok.i, set())
+                if tok.like_url or tok.like_email:
+                    cues.add("url")
             lemmas = frozenset(
                 t.lemma_.lower()
                 for t in sent
@@ -257,6 +263,8 @@ class Analyzer:
             root = sent.root
             has_subject = any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in root.children)
             is_question = _is_question(sent)
+            absent, absent_phrases = _absent_things(sent)
+            negated = any(t.dep_ == "neg" or t.lower_ in ("no", "without", "never") for t in sent)
             imperative = root.tag_ == "VB" and not has_subject and root.i <= sent.start + 2
             sentences.append(
                 Sentence(
@@ -270,6 +278,10 @@ class Analyzer:
                     is_request=("request" in cues) or (imperative and any(t.lower_ == "please" for t in sent)),
                     imperative=imperative,
                     n_tokens=len(sent),
+                    absent=absent,
+                    absent_phrases=absent_phrases,
+                    wh=_question_word(sent) if is_question else "",
+                    negated=negated,
                 )
             )
         return sentences, {k: tuple(v) for k, v in cue_spans.items()}
@@ -306,6 +318,50 @@ class Analyzer:
                         langs = [getattr(Language, n) for n in names if hasattr(Language, n)]
                         self._language = LanguageDetectorBuilder.from_languages(*langs).with_low_accuracy_mode().build()
         return self._language or None
+
+
+_ABSENCE_HEADS = {"without", "missing", "lack", "lacking"}
+
+
+def _absent_things(sent: Any) -> tuple[frozenset[str], tuple[str, ...]]:
+    """Lemmas of nouns the sentence says are absent: "no promo code", "without a receipt",
+    "there was no code", "didn't get a code" (a dependency cue: ``det=no`` or a negated verb)."""
+    out: set[str] = set()
+    phrases: list[str] = []
+    for tok in sent:
+        if tok.pos_ not in ("NOUN", "PROPN"):
+            continue
+        negated = any(c.lower_ == "no" and c.dep_ == "det" for c in tok.children)
+        head = tok.head
+        if tok.dep_ == "pobj" and head.lower_ in _ABSENCE_HEADS:
+            negated = True
+        if tok.dep_ in ("dobj", "nsubj", "attr") and any(c.dep_ == "neg" for c in head.children) and head.lemma_ in (
+                "get", "receive", "have", "be", "see", "find", "include", "contain", "come", "give", "send"):
+            negated = True
+        if head.lemma_ in _ABSENCE_HEADS and tok.dep_ in ("dobj", "nsubj"):
+            negated = True
+        if tok.dep_ in ("nsubj", "nsubjpass") and any(
+                c.lower_ in ("missing", "absent", "gone") for c in head.children if c.dep_ in ("acomp", "advmod", "attr")):
+            negated = True
+        if negated:
+            compounds = [c for c in tok.children if c.dep_ == "compound"]
+            out.add(tok.lemma_.lower())
+            out.update(c.lemma_.lower() for c in compounds)
+            start = min([tok.i] + [c.i for c in compounds])
+            phrases.append(sent.doc[start : tok.i + 1].text)
+    return frozenset(out), tuple(phrases)
+
+
+def _question_word(sent: Any) -> str:
+    words = [t.lower_ for t in sent if not t.is_punct]
+    for i, w in enumerate(words[:6]):
+        if w == "how" and i + 1 < len(words) and words[i + 1] in ("much", "long", "many", "do", "can", "soon"):
+            return f"how {words[i + 1]}"
+        if w in ("when", "where", "why", "what", "which", "who", "how"):
+            if w == "what" and "do" in words[i + 1 : i + 8]:
+                return "what do"
+            return w
+    return "yes/no"
 
 
 _QUESTION_AUX = {"can", "could", "will", "would", "is", "are", "was", "were", "do", "does", "did", "have",

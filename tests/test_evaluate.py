@@ -395,6 +395,23 @@ def test_evaluate_plumbing_end_to_end(tiny_data):
     assert EvaluationResult.from_dict(result.to_dict()).to_dict() == result.to_dict()
 
 
+def test_gold_split_without_rows_is_skipped_with_a_reason(tiny_data):
+    result = evaluate(FakeChecker(), data_dir=tiny_data.data_dir, gold_path=tiny_data.gold,
+                      sections=("gold",), gold_split="holdout", baselines=())
+    assert result.skipped == [f"gold: {tiny_data.gold} has no rows with split='holdout'."]
+
+
+def test_gold_genericness_baseline_covers_a_company_with_a_single_message(tmp_path, tiny_data):
+    lone = {"id": "lone", "source": "x", "company": "Lonely", "split": "test", "message": "hello there",
+            "reply": "thanks for contacting us", "relevant": 0, "acknowledges": 0, "generic": 1,
+            "anticipate": "na", "accessible": "na", "acknowledge": "fail", "answer": "fail", "assure": "na"}
+    gold = tmp_path / "gold_lone.jsonl"
+    gold.write_text(tiny_data.gold.read_text() + json.dumps(lone) + "\n", encoding="utf-8")
+    result = evaluate(FakeChecker(), data_dir=tmp_path / "nowhere", gold_path=gold,
+                      sections=("gold",), baselines=("tfidf",))
+    assert next(r.n for r in result.rows if (r.subset, r.metric, r.system) == ("generic", "roc_auc", "tfidf")) == 7
+
+
 def test_usefulness_reports_spearman_and_auc_for_every_system(tiny_data):
     result = evaluate(
         FakeChecker(), data_dir=tiny_data.data_dir, sections=("usefulness",), baselines=("tfidf",),

@@ -14,7 +14,7 @@ from ..prepare import Prepared
 from ..report import Report, Scores, SentenceNote
 from . import scores as _scores
 from .features import PairFeatures, measure
-from .findings import TONE_CODES, find_findings
+from .findings import TONE_CODES, TALKS_PAST_FACTOR, find_findings, talks_past
 from .five_as import judge_five_as
 from .questions import find_questions
 
@@ -31,11 +31,14 @@ def judge(message: Prepared, draft: Prepared, *, bank: np.ndarray, canned: np.nd
     ack_feats, ack_sentences = _scores.acknowledgement_features(message, draft, f)
     acknowledgement = _scores.combine("acknowledgement", ack_feats, weights)
     questions = find_questions(message, draft, f, sent_generic, policy)
-    findings = find_findings(draft)
+    findings = find_findings(draft) + talks_past(message, draft)
     tone = float(any(x.code in TONE_CODES for x in findings))
+    if any(x.code == "talks_past" for x in findings):
+        # a reply built on something the customer said they do not have answers someone else
+        relevance *= TALKS_PAST_FACTOR
 
     answered = sum(q.answered for q in questions) / len(questions) if questions else 1.0
-    answer_score = relevance * (0.25 + 0.75 * answered) * (1.0 - 0.5 * max(0.0, genericness - 0.5) * 2) * (1.0 - 0.5 * tone)
+    answer_score = relevance * answered * (1.0 - max(0.0, genericness - 0.5)) * (1.0 - 0.5 * tone)
     provisional = Scores(relevance, acknowledgement, genericness, 0.0)
     five_as = judge_five_as(message, draft, provisional, answer_score, questions, ack_sentences, sent_generic, findings, policy)
     applicable = [a for a in five_as.values() if a.verdict != "not_applicable"]

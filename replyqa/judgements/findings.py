@@ -8,7 +8,10 @@ from .. import resources
 from ..prepare import Prepared
 from ..report import Finding, Span
 
-__all__ = ["find_findings", "TONE_CODES"]
+__all__ = ["find_findings", "talks_past", "TONE_CODES", "TALKS_PAST_FACTOR"]
+
+# How much relevance is left when the draft is built on something the customer said is missing.
+TALKS_PAST_FACTOR = 0.35
 
 TONE_CODES = ("tone.mocking", "tone.blaming", "tone.arguing", "tone.defensive")
 _TEXT = {
@@ -38,4 +41,30 @@ def find_findings(draft: Prepared) -> tuple[Finding, ...]:
     for m in _placeholder_regex().finditer(raw, 0, limit):
         message, suggestion = _TEXT["placeholder"]
         out.append(Finding("placeholder", message, Span("draft", m.start(), m.end(), m.group()), suggestion))
+    return tuple(out)
+
+
+def talks_past(message: Prepared, draft: Prepared) -> tuple[Finding, ...]:
+    """Draft sentences that presuppose what the customer said they do not have.
+
+    The customer writes "there was no promo code in the e-mail"; a reply explaining where to
+    type the promo code answers a question nobody asked. Found with spaCy's dependency parse:
+    nouns under ``no``/``without``/a negated "get"/"have" in the message, mentioned again in a
+    draft sentence that neither negates nor apologises.
+    """
+    absent = frozenset().union(*(s.absent for s in message.sentences)) if message.sentences else frozenset()
+    if not absent:
+        return ()
+    phrases = [p for s in message.sentences for p in s.absent_phrases]
+    out = []
+    for j, sent in enumerate(draft.sentences):
+        shared = sent.lemmas & absent
+        if shared and not sent.negated and "apology" not in sent.cues and not sent.is_question:
+            thing = next((p for p in phrases if any(w in p.lower() for w in shared)), sorted(shared)[0])
+            out.append(Finding(
+                "talks_past",
+                f"The draft talks about the {thing} the customer said they did not have.",
+                draft.sentence_span(j),
+                f"Start from what they said (no {thing}) and say what you will do about it.",
+            ))
     return tuple(out)

@@ -29,7 +29,7 @@ class MessageKind:
 
 
 def message_kind(message: Prepared) -> MessageKind:
-    problem = message.has("problem")
+    problem = message.has("problem") or any(s.absent or (s.negated and not s.is_question) for s in message.sentences)
     request = any(s.is_request for s in message.sentences)
     question = any(s.is_question for s in message.sentences)
     policy_q = question and message.has("policy")
@@ -148,6 +148,8 @@ def judge_five_as(
         reason = "The draft is empty."
     elif unanswered:
         reason = f"Leaves {len(unanswered)} of {len(questions)} question(s) unanswered: " + "; ".join(repr(q.span.text) for q in unanswered[:2]) + "."
+    elif any(f.code == "talks_past" for f in findings):
+        reason = next(f.message for f in findings if f.code == "talks_past")
     elif scores.relevance < policy.relevance_threshold:
         reason = "Does not respond to what the customer wrote (it reads as written for someone else)."
     else:
@@ -162,6 +164,8 @@ def judge_five_as(
 
     # Assure: a concrete commitment; for a complaint, what will stop it recurring
     commits = [j for j, s in enumerate(draft.sentences) if "commitment" in s.cues]
+    if kind.policy_question:  # stating the policy that applies is the assurance a policy question needs
+        commits += [j for j, s in enumerate(draft.sentences) if "policy" in s.cues and j not in commits]
     vague = draft.has("vague")
     score = (0.75 if commits else (0.3 if vague else 0.1)) + 0.15 * draft.has("recurrence") + 0.1 * draft.has("time")
     if hostile:

@@ -1,0 +1,29 @@
+"""Precompute the embeddings of the shipped reference messages for the default encoder.
+
+Usage: python scripts/build_banks.py
+
+Writes replyqa/resources/banks.npz (float16, no pickles). The texts themselves are in
+replyqa/resources/reference_messages.jsonl (IBM customer-care corpus, Apache-2.0). A checker
+with a user-supplied encoder ignores this file and embeds the texts itself.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from replyqa import Checker, resources
+
+
+def main() -> None:
+    checker = Checker()
+    texts = list(resources.reference_messages())
+    prepared = checker._analyzer.prepare_many(texts, "message")
+    vectors = np.stack([p.vector for p in prepared]).astype(np.float16)
+    out = Path(__file__).resolve().parents[1] / "replyqa" / "resources" / "banks.npz"
+    np.savez_compressed(out, reference_messages=vectors)
+    print(f"wrote {vectors.shape} to {out}")
+
+
+if __name__ == "__main__":
+    main()
