@@ -213,9 +213,8 @@ def _drop_history(prev: CleanText) -> CleanText:
     for q in _QUOTED_LINE.finditer(text, 0, cut):
         out.keep(text, pos, q.start())
         pos = q.end()
-    if text[:cut].strip() and (pos < cut):
-        out.keep(text, pos, cut)
-    elif not text[:cut].strip():  # nothing but quotes: judge everything rather than nothing
+    out.keep(text, pos, max(pos, cut))
+    if not "".join(out.parts).strip():  # nothing but quotes: judge everything rather than nothing
         return prev
     return out.compose(prev, "quoted_history_removed")
 
