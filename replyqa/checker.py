@@ -1,6 +1,7 @@
 """The :class:`Checker`: owns the policy and the models, prepares each pair once, runs the judgements."""
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
@@ -118,12 +119,14 @@ class Checker:
         if min_count < 2:
             raise ValueError(f"The 'min_count' argument of fit() must be >= 2. Got {min_count!r} instead.")
         counts: dict[str, int] = {}
+        example: dict[str, str] = {}
         replies = [check_text(h, "history item", "fit()", allow_empty=True) for h in history]
         for prepared in self._analyzer.prepare_many(replies, "draft"):
-            for s in {s.text.strip().lower(): s.text.strip() for s in prepared.sentences}.values():
-                if len(s.split()) >= 3:
-                    counts[s] = counts.get(s, 0) + 1
-        self.templates_ = tuple(sorted(s for s, c in counts.items() if c >= min_count))
+            for key, text in {_template_key(s.text): s.text.strip() for s in prepared.sentences}.items():
+                if len(key.split()) >= 3:
+                    counts[key] = counts.get(key, 0) + 1
+                    example.setdefault(key, text)
+        self.templates_ = tuple(sorted(example[k] for k, c in counts.items() if c >= min_count))
         with self._lock:
             self._banks = None
         return self
@@ -195,6 +198,15 @@ class Checker:
             else:
                 out.append(judge(mp, dp, bank=bank, canned=canned, weights=weights, policy=self.policy))
         return out
+
+
+_NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*")
+_NAME = re.compile(r"(?<=\w[ ,])[A-Z][a-z]+\b|(?<=\w, )[A-Z][a-z]+\b")
+
+
+def _template_key(sentence: str) -> str:
+    """What stays the same when a template is filled in: numbers and names are masked."""
+    return _NAME.sub("<name>", _NUMBER.sub("<n>", sentence.strip())).lower()
 
 
 _default: Checker | None = None

@@ -101,8 +101,10 @@ N_DISTRACTORS = 9
 N_REFERENCE_MESSAGES = 50
 CANNED_MIN_COUNT = 5
 DEFAULT_N_BOILERPLATE = 600
-#: A company whose replies were not used for training replyqa's learned parts.
-DEFAULT_BOILERPLATE_COMPANY = "British_Airways"
+#: None = all three TWCS airlines. replyqa's shipped weights are trained on IBM customer-care
+#: pairs only (Apache-2.0), so none of the airlines was used for training. (British_Airways
+#: alone has no reply sent 5 or more times, so it cannot be the default.)
+DEFAULT_BOILERPLATE_COMPANY: str | None = None
 N_CALIBRATION_BINS = 10
 USEFUL_SHARE_THRESHOLD = 0.5
 #: Used only when a checker has no ``policy`` attribute (e.g. a hand-written fake).
@@ -1356,9 +1358,9 @@ def evaluate(
     encoder : object, optional
         Sentence encoder for the ``minilm`` baseline; ``replyqa.models.load_encoder()`` when
         omitted. Inject one in tests.
-    boilerplate_company : str or None, default "British_Airways"
-        Restrict the boilerplate section to one TWCS airline (by default a company not used
-        for training); ``None`` for all three.
+    boilerplate_company : str or None, default None
+        Restrict the boilerplate section to one TWCS airline; ``None`` (default) for all three,
+        none of which was used for training.
     n_boilerplate : int, default 600
         Maximum distinct replies sampled per class (canned, one-off) for boilerplate.
     batch_size : int, default 64
