@@ -32,9 +32,10 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -218,7 +219,7 @@ def measure_editor(checker: Any, pairs: list[Pair], donors: list[str], n_edits: 
     for message, draft in pairs:
         checker.check(message, draft)
         for edited in edited_drafts(draft, donors, n_edits):
-            times.append(timed(lambda e=edited: checker.check(message, e))[0])
+            times.append(timed(lambda m=message, e=edited: checker.check(m, e))[0])
     return percentiles_ms(times)
 
 
@@ -294,24 +295,36 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--pairs", type=int, default=2000, help="pairs for the check_many throughput run (default 2000)")
     ap.add_argument("--quick", action="store_true", help="small numbers for a smoke run")
     ap.add_argument("--json", metavar="PATH", help="also write the figures to this JSON file")
+    ap.add_argument("--torch-threads", type=int, metavar="N",
+                    help="torch.set_num_threads(N) after the first check (default: leave torch's own setting)")
     return ap.parse_args(argv)
 
 
 def sizes_for(args: argparse.Namespace) -> Sizes:
     if args.quick:
         return Sizes(pairs=min(args.pairs, 200), new=20, editor=5, edits=4, import_runs=1)
-    return Sizes(pairs=args.pairs, new=200, editor=50, edits=6, import_runs=3)
+    return Sizes(pairs=args.pairs, new=100, editor=50, edits=4, import_runs=3)
 
 
-def run(sizes: Sizes, sample: Sample) -> dict[str, Any]:
+def set_torch_threads(n: int | None) -> None:
+    """Pin torch's intra-op threads (on a busy 2-core machine, 2 spinning threads can be far slower than 1)."""
+    if n:
+        import torch
+
+        torch.set_num_threads(n)
+        say("torch threads set to", str(n))
+
+
+def run(sizes: Sizes, sample: Sample, torch_threads: int | None = None) -> dict[str, Any]:
     f: dict[str, Any] = {}
     f.update(measure_import(sizes.import_runs))
-    say("import replyqa (fresh interpreter)", f"{f['import_s']:.3f} s  runs={['%.3f' % t for t in f['import_runs_s']]}"
+    say("import replyqa (fresh interpreter)", f"{f['import_s']:.3f} s  runs={[round(t, 3) for t in f['import_runs_s']]}"
         f"  torch imported: {f['import_pulls_torch']}")
     checker, first = measure_first_check(sample.first)
     f.update(first)
     say("Checker() construction", f"{first['checker_construct_s'] * 1000:.1f} ms")
     say("model load + first check", f"{first['first_check_s']:.2f} s")
+    set_torch_threads(torch_threads)
     f["new"] = measure_new_pairs(checker, sample.new)
     say(f"new pair ({f['new']['n']} checks)", f"p50 {f['new']['p50_ms']:.1f} ms  p95 {f['new']['p95_ms']:.1f} ms")
     f["bare_new"] = measure_bare_latency(checker._analyzer.encoder, sample.new)
@@ -337,7 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = sizes_for(args)
     sample = make_sample(load_pairs(root), sizes)
     load_start = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
-    figures = run(sizes, sample)
+    figures = run(sizes, sample, args.torch_threads)
     figures["environment"] = {**environment(), "loadavg_start": load_start}
     figures["sizes"] = sizes.__dict__
     print(f"\nenvironment: {figures['environment']}\n")

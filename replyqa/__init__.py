@@ -37,7 +37,7 @@ __all__ = [
 
 def __getattr__(name: str):  # evaluate pulls in pandas/sklearn: load it only when asked for
     if name == "evaluate":
-        from . import evaluate
+        import importlib
 
-        return evaluate
+        return importlib.import_module(".evaluate", __name__)
     raise AttributeError(f"module 'replyqa' has no attribute {name!r}")

@@ -10,7 +10,7 @@ import numpy as np
 from . import resources
 from .config import DEFAULT_POLICY, Policy
 from .errors import check_text
-from .judgements import empty_draft_report, judge
+from .judgements import empty_draft_report, judge, score_pair
 from .models import load_encoder, load_nlp
 from .prepare import Analyzer
 from .report import Report
@@ -61,7 +61,7 @@ class Checker:
             self._nlp_loader(nlp), self._encoder_loader(encoder),
             max_chars=self.policy.max_chars, max_sentences=self.policy.max_sentences, cache_size=cache_size,
         )
-        self._banks: tuple[np.ndarray, np.ndarray] | None = None
+        self._banks: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._lock = threading.Lock()
 
     @staticmethod
@@ -80,19 +80,23 @@ class Checker:
         return f"Checker(policy={self.policy!r}, templates={len(self.templates_)})"
 
     # -- banks for the swap test and canned-text detection ------------------------------------
-    def _get_banks(self) -> tuple[np.ndarray, np.ndarray]:
+    def _get_banks(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Other customers' messages, agent replies in general, and canned sentences, embedded."""
         if self._banks is None:
             with self._lock:
                 if self._banks is None:
-                    self._banks = (self._bank("reference_messages", resources.reference_messages()),
+                    self._banks = (self._bank("reference_messages", resources.reference_messages(), "message"),
+                                   self._bank("reference_replies", resources.reference_replies(), "draft"),
                                    self._canned_bank())
         return self._banks
 
-    def _bank(self, name: str, texts: Sequence[str]) -> np.ndarray:
+    def _bank(self, name: str, texts: Sequence[str], source: str) -> np.ndarray:
         shipped = resources.bank_vectors(name) if self.encoder is None else None
         if shipped is not None and len(shipped) == len(texts):
             return shipped
-        return np.stack([p.vector for p in self._analyzer.prepare_many(list(texts), "message")]) if texts else np.zeros((0, 1))
+        prepared = self._analyzer.prepare_many(list(texts), source)
+        self._analyzer.texts.clear()  # bank texts must not crowd customers' messages out of the cache
+        return np.stack([p.vector for p in prepared]) if texts else np.zeros((0, 1))
 
     def _canned_bank(self) -> np.ndarray:
         sentences = list(resources.boilerplate_sentences()) + list(self.templates_)
@@ -186,8 +190,24 @@ class Checker:
             return zip(pairs[message_column].tolist(), pairs[draft_column].tolist())
         return (tuple(p) for p in pairs)  # type: ignore[misc]
 
+    def score_pairs(self, items: Sequence[tuple[str, str]], *, weights: Any = None) -> list[Any]:
+        """The scores and the named features behind them, for training and analysis.
+
+        Returns one :class:`~replyqa.judgements.ScoredPair` per pair (``None`` for an empty draft).
+        ``weights`` overrides the shipped ones (``{}`` means the hand-set defaults).
+        """
+        bank, replies, canned = self._get_banks()
+        weights = resources.weights() if weights is None else weights
+        messages = self._analyzer.prepare_many([m for m, _ in items], "message")
+        drafts = self._analyzer.prepare_many([d for _, d in items], "draft")
+        return [
+            score_pair(mp, dp, bank=bank, replies=replies, canned=canned, weights=weights, policy=self.policy)
+            if dp.sentences else None
+            for mp, dp in zip(messages, drafts)
+        ]
+
     def _check_prepared(self, items: Sequence[tuple[str, str]]) -> list[Report]:
-        bank, canned = self._get_banks()
+        bank, replies, canned = self._get_banks()
         weights = resources.weights()
         messages = self._analyzer.prepare_many([m for m, _ in items], "message")
         drafts = self._analyzer.prepare_many([d for _, d in items], "draft")
@@ -196,7 +216,7 @@ class Checker:
             if not d.strip() or not dp.sentences:
                 out.append(empty_draft_report(mp, d, self.policy))
             else:
-                out.append(judge(mp, dp, bank=bank, canned=canned, weights=weights, policy=self.policy))
+                out.append(judge(mp, dp, bank=bank, replies=replies, canned=canned, weights=weights, policy=self.policy))
         return out
 
 

@@ -5,31 +5,48 @@ One module per concern: :mod:`.features` (alignment and swap tests), :mod:`.scor
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 import numpy as np
 
 from ..config import Policy
 from ..prepare import Prepared
-from ..report import Report, Scores, SentenceNote
+from ..report import AVerdict, Finding, Question, Report, Scores, SentenceNote
 from . import scores as _scores
 from .features import PairFeatures, measure
 from .findings import TONE_CODES, TALKS_PAST_FACTOR, find_findings, talks_past
 from .five_as import judge_five_as
 from .questions import find_questions
 
-__all__ = ["judge", "measure", "PairFeatures", "empty_draft_report"]
+__all__ = ["judge", "score_pair", "ScoredPair", "measure", "PairFeatures", "empty_draft_report"]
 
 
-def judge(message: Prepared, draft: Prepared, *, bank: np.ndarray, canned: np.ndarray,
-          weights: Mapping[str, Any], policy: Policy) -> Report:
-    """Score one pair and explain the verdicts."""
-    f = measure(message, draft, bank, canned)
+@dataclass(frozen=True)
+class ScoredPair:
+    """Everything :func:`judge` computes before it writes the report (training reads ``inputs``)."""
+
+    f: PairFeatures
+    inputs: dict[str, dict[str, float]]  # the named features each learned score combines
+    scores: Scores
+    sentence_generic: list[float]
+    questions: tuple[Question, ...]
+    findings: tuple[Finding, ...]
+    five_as: dict[str, AVerdict]
+    answer_score: float
+
+
+def score_pair(message: Prepared, draft: Prepared, *, bank: np.ndarray, replies: np.ndarray, canned: np.ndarray,
+               weights: Mapping[str, Any], policy: Policy) -> ScoredPair:
+    """Compute the scores, questions, findings and 5 As of one pair."""
+    f = measure(message, draft, bank, replies, canned)
     sent_generic = _scores.sentence_genericness(message, draft, f, weights)
-    genericness = _scores.combine("genericness", _scores.genericness_features(draft, sent_generic), weights)
-    relevance = _scores.combine("relevance", _scores.relevance_features(message, draft, f, sent_generic), weights)
-    ack_feats, ack_sentences = _scores.acknowledgement_features(message, draft, f)
-    acknowledgement = _scores.combine("acknowledgement", ack_feats, weights)
+    inputs = {"genericness": _scores.genericness_features(draft, f, sent_generic),
+              "relevance": _scores.relevance_features(message, draft, f, sent_generic)}
+    inputs["acknowledgement"], ack_sentences = _scores.acknowledgement_features(message, draft, f)
+    genericness = _scores.combine("genericness", inputs["genericness"], weights)
+    relevance = _scores.combine("relevance", inputs["relevance"], weights)
+    acknowledgement = _scores.combine("acknowledgement", inputs["acknowledgement"], weights)
     questions = find_questions(message, draft, f, sent_generic, policy)
     findings = find_findings(draft) + talks_past(message, draft)
     tone = float(any(x.code in TONE_CODES for x in findings))
@@ -42,7 +59,7 @@ def judge(message: Prepared, draft: Prepared, *, bank: np.ndarray, canned: np.nd
     provisional = Scores(relevance, acknowledgement, genericness, 0.0)
     five_as = judge_five_as(message, draft, provisional, answer_score, questions, ack_sentences, sent_generic, findings, policy)
     applicable = [a for a in five_as.values() if a.verdict != "not_applicable"]
-    overall = _scores.combine("overall", {
+    inputs["overall"] = {
         "relevance": relevance,
         "acknowledgement": acknowledgement,
         "genericness": genericness,
@@ -50,7 +67,18 @@ def judge(message: Prepared, draft: Prepared, *, bank: np.ndarray, canned: np.nd
         "as_passed": sum(a.verdict == "pass" for a in applicable) / max(1, len(applicable)),
         "tone": tone,
         "length": min(1.0, sum(s.n_tokens for s in draft.sentences) / 40.0),
-    }, weights)
+        "unanswered": float(answered < 1.0),
+    }
+    overall = _scores.combine("overall", inputs["overall"], weights)
+    return ScoredPair(f, inputs, Scores(relevance, acknowledgement, genericness, overall), sent_generic,
+                      questions, findings, five_as, answer_score)
+
+
+def judge(message: Prepared, draft: Prepared, *, bank: np.ndarray, replies: np.ndarray, canned: np.ndarray,
+          weights: Mapping[str, Any], policy: Policy) -> Report:
+    """Score one pair and explain the verdicts."""
+    scored = score_pair(message, draft, bank=bank, replies=replies, canned=canned, weights=weights, policy=policy)
+    f, sent_generic = scored.f, scored.sentence_generic
     notes = tuple(
         SentenceNote(
             span=draft.sentence_span(j),
@@ -67,11 +95,11 @@ def judge(message: Prepared, draft: Prepared, *, bank: np.ndarray, canned: np.nd
     return Report(
         message=message.raw,
         draft=draft.raw,
-        scores=Scores(*(round(x, 4) for x in (relevance, acknowledgement, genericness, overall))),
-        five_as=five_as,
-        questions=questions,
+        scores=Scores(*(round(x, 4) for x in vars(scored.scores).values())),
+        five_as=scored.five_as,
+        questions=scored.questions,
         sentences=notes,
-        findings=findings,
+        findings=scored.findings,
         flags=tuple(dict.fromkeys(flags)),
         language=message.language if message.language != "en" else draft.language,
         threshold=policy.overall_threshold,

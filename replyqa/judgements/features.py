@@ -25,6 +25,7 @@ class PairFeatures:
     support: np.ndarray  # how strongly draft sentence j takes up message sentence i, in [0, 1]
     doc_cos: float  # whole message vs whole draft
     doc_margin: float  # doc_cos minus the draft's fit to other customers' messages
+    csls: float  # doc_cos corrected for both hubs: 2 cos - draft's fit to others - message's fit to replies in general
     sent_margin: np.ndarray  # per draft sentence: fit to this message minus fit to others
     canned: np.ndarray  # per draft sentence: similarity to the nearest canned sentence
     lexical: float  # share of the message's content words and entities the draft takes up
@@ -39,7 +40,7 @@ def _top_mean(scores: np.ndarray, k: int) -> np.ndarray:
     return np.sort(scores, axis=-1)[..., -k:].mean(axis=-1)
 
 
-def measure(message: Prepared, draft: Prepared, bank: np.ndarray, canned: np.ndarray) -> PairFeatures:
+def measure(message: Prepared, draft: Prepared, bank: np.ndarray, replies: np.ndarray, canned: np.ndarray) -> PairFeatures:
     """Compute every shared measurement of one pair (pure numpy; no model calls)."""
     m_sents, d_sents = message.sentences, draft.sentences
     sim = message.vectors @ draft.vectors.T if len(m_sents) and len(d_sents) else np.zeros((len(m_sents), len(d_sents)))
@@ -64,6 +65,8 @@ def measure(message: Prepared, draft: Prepared, bank: np.ndarray, canned: np.nda
         canned_sim = (draft.vectors @ canned.T).max(axis=1) if len(canned) else np.zeros(len(d_sents))
     else:
         sent_margin = canned_sim = np.zeros(0)
+    # cross-domain similarity local scaling (CSLS): a message that resembles every reply is a hub too
+    message_fit = float(_top_mean((replies @ message.vector)[None, :], TOP_K)[0]) if len(replies) and len(m_sents) else 0.0
     m_keys = message.lemmas | message.entities
     d_keys = draft.lemmas | draft.entities
     lexical = len(m_keys & d_keys) / max(1, min(len(m_keys), 6))
@@ -75,6 +78,7 @@ def measure(message: Prepared, draft: Prepared, bank: np.ndarray, canned: np.nda
         support=support,
         doc_cos=doc_cos,
         doc_margin=doc_cos - doc_fit_others,
+        csls=2 * doc_cos - doc_fit_others - message_fit,
         sent_margin=np.asarray(sent_margin, dtype=np.float32),
         canned=np.asarray(canned_sim, dtype=np.float32),
         lexical=min(1.0, lexical),

@@ -17,7 +17,8 @@ from .features import PairFeatures
 __all__ = ["relevance_features", "sentence_genericness", "genericness_features", "acknowledgement_features",
            "combine", "DEFAULT_WEIGHTS"]
 
-# Hand-set starting points, replaced by learned weights from resources/weights.json.
+# Hand-set starting points, replaced by learned weights from resources/weights.json
+# (scripts/train.py); a feature a model does not name has weight 0.
 DEFAULT_WEIGHTS: dict[str, dict] = {
     "relevance": {"bias": -3.0, "w": {"doc_cos": 4.0, "doc_margin": 6.0, "coverage": 2.0, "lexical": 1.5, "specific_share": 1.0}},
     "sentence_genericness": {"bias": 0.5, "w": {"canned": 3.0, "margin": -8.0, "takes_up": -1.5, "generic_cue": 1.0, "short": 0.5}},
@@ -37,7 +38,7 @@ def _sigmoid(x: float) -> float:
 def combine(name: str, features: Mapping[str, float], weights: Mapping[str, dict]) -> float:
     """Logistic combination of named features, then the score's calibration map if any."""
     model = weights.get(name) or DEFAULT_WEIGHTS[name]
-    z = model["bias"] + sum(model["w"][k] * float(features.get(k, 0.0)) for k in model["w"])
+    z = model["bias"] + sum(w * float(features.get(k, 0.0)) for k, w in model["w"].items())
     p = _sigmoid(z)
     calib = model.get("calibration")
     if calib:
@@ -61,21 +62,37 @@ def sentence_genericness(message: Prepared, draft: Prepared, f: PairFeatures, we
     return out
 
 
-def genericness_features(draft: Prepared, sentence_scores: Sequence[float]) -> dict[str, float]:
+def genericness_features(draft: Prepared, f: PairFeatures, sentence_scores: Sequence[float]) -> dict[str, float]:
     if not sentence_scores:
-        return {"mean_sentence": 1.0}
+        return {"mean_sentence": 1.0, "min_sentence": 1.0, "max_canned": 1.0, "mean_margin": 0.0,
+                "lexical": 0.0, "doc_margin": 0.0, "log_sentences": 0.0, "generic_cue_share": 1.0}
     w = np.sqrt(np.array([s.n_tokens for s in draft.sentences], dtype=np.float32))
-    return {"mean_sentence": float(np.dot(w, sentence_scores) / w.sum())}
+    cue = [float(any(c in s.cues for c in GENERIC_CUES)) for s in draft.sentences]
+    return {
+        "mean_sentence": float(np.dot(w, sentence_scores) / w.sum()),
+        "min_sentence": float(min(sentence_scores)),
+        "max_canned": float(f.canned.max()),
+        "mean_margin": float(np.dot(w, f.sent_margin) / w.sum()),
+        "lexical": f.lexical,
+        "doc_margin": f.doc_margin,
+        "log_sentences": float(np.log1p(len(sentence_scores))),
+        "generic_cue_share": float(np.mean(cue)),
+    }
 
 
 def relevance_features(message: Prepared, draft: Prepared, f: PairFeatures, sentence_scores: Sequence[float]) -> dict[str, float]:
     specific = [1.0 - g for g in sentence_scores]
+    best_sim = float(f.sim.max()) if f.sim.size else 0.0
     return {
         "doc_cos": f.doc_cos,
         "doc_margin": f.doc_margin,
         "coverage": f.coverage,
         "lexical": f.lexical,
         "specific_share": float(max(specific)) if specific else 0.0,
+        "best_sentence_sim": best_sim,
+        "max_sent_margin": float(f.sent_margin.max()) if f.sent_margin.size else 0.0,
+        "entity_overlap": float(bool(message.entities & draft.entities)),
+        "csls": f.csls,
     }
 
 
@@ -92,5 +109,14 @@ def acknowledgement_features(message: Prepared, draft: Prepared, f: PairFeatures
             generic.append(j)
         if not sent.is_question and names_it:
             restates = max(restates, takes_up)
-    feats = {"specific_ack": float(bool(specific)), "generic_ack": float(bool(generic)), "restates": restates}
+    feats = {
+        "specific_ack": float(bool(specific)),
+        "generic_ack": float(bool(generic)),
+        "restates": restates,
+        "lexical": f.lexical,
+        "apology": float(draft.has("apology")),
+        "empathy": float(draft.has("empathy")),
+        "thanks": float(draft.has("thanks")),
+        "coverage": f.coverage,
+    }
     return feats, specific

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["phrases", "patterns", "boilerplate_sentences", "reference_messages", "weights", "bank_vectors"]
+__all__ = ["phrases", "patterns", "boilerplate_sentences", "reference_messages", "reference_replies", "weights", "bank_vectors"]
 
 _PKG = "replyqa.resources"
 
@@ -43,6 +43,13 @@ def reference_messages() -> tuple[str, ...]:
     """Real customer messages (IBM customer-care corpus, Apache-2.0) for the swap test."""
     lines = _text("reference_messages.jsonl").splitlines()
     return tuple(json.loads(line)["message"] for line in lines if line.strip())
+
+
+@lru_cache(maxsize=None)
+def reference_replies() -> tuple[str, ...]:
+    """Real agent replies (IBM customer-care corpus, Apache-2.0): how well a message fits replies in general."""
+    lines = _text("reference_replies.jsonl").splitlines()
+    return tuple(json.loads(line)["reply"] for line in lines if line.strip())
 
 
 @lru_cache(maxsize=None)
