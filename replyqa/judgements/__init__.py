@@ -51,13 +51,17 @@ def score_pair(message: Prepared, draft: Prepared, *, bank: np.ndarray, replies:
     findings = find_findings(draft) + talks_past(message, draft)
     tone = float(any(x.code in TONE_CODES for x in findings))
     if any(x.code == "talks_past" for x in findings):
-        # a reply built on something the customer said they do not have answers someone else
+        # a reply built on something the customer said they do not have answers someone else,
+        # and has not recognised their problem
         relevance *= TALKS_PAST_FACTOR
+        acknowledgement *= TALKS_PAST_FACTOR
 
     answered = sum(q.answered for q in questions) / len(questions) if questions else 1.0
     answer_score = relevance * answered * (1.0 - max(0.0, genericness - 0.5)) * (1.0 - 0.5 * tone)
     provisional = Scores(relevance, acknowledgement, genericness, 0.0)
-    five_as = judge_five_as(message, draft, provisional, answer_score, questions, ack_sentences, sent_generic, findings, policy)
+    five_as, a_inputs = judge_five_as(message, draft, provisional, answer_score, questions, ack_sentences,
+                                      sent_generic, findings, policy, weights)
+    inputs.update({f"a.{k}": v for k, v in a_inputs.items()})
     applicable = [a for a in five_as.values() if a.verdict != "not_applicable"]
     inputs["overall"] = {
         "relevance": relevance,

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 from .. import resources
 from ..config import Policy
 from ..prepare import Prepared
 from ..report import AVerdict, Finding, Question, Scores, Span
+from .scores import combine
 
 __all__ = ["MessageKind", "message_kind", "judge_five_as"]
 
@@ -76,7 +77,20 @@ def _contact_routes(draft: Prepared) -> list[Span]:
 
 
 def _verdict(name: str, applicable: bool, score: float, threshold: float, evidence: Sequence[Span],
-             reason_pass: str, reason_fail: str, suggestion: str) -> AVerdict:
+             reason_pass: str, reason_fail: str, suggestion: str, *,
+             features: Mapping[str, float] | None = None, weights: Mapping[str, Any] | None = None) -> AVerdict:
+    """A verdict from the hand rule, or from learned models when ``weights`` has them.
+
+    Learned models (``scripts/train.py``) are two logistic regressions per A over the same
+    cues: ``<a>.applicable`` on what the message does, ``<a>.pass`` on what the draft does
+    (the hand score is one of its inputs).
+    """
+    if features is not None and weights:
+        inputs = {**features, "hand_score": score}
+        if f"{name}.applicable" in weights:
+            applicable = combine(f"{name}.applicable", inputs, weights) >= 0.5
+        if f"{name}.pass" in weights:
+            score, threshold = combine(f"{name}.pass", inputs, weights), 0.5
     score = round(float(min(1.0, max(0.0, score))), 4)
     if not applicable:
         return AVerdict(name, "not_applicable", score, tuple(evidence), "Does not apply to this message.", "")
@@ -95,13 +109,42 @@ def judge_five_as(
     sentence_generic: Sequence[float],
     findings: Sequence[Finding],
     policy: Policy,
-) -> dict[str, AVerdict]:
+    weights: Mapping[str, Any] | None = None,
+) -> tuple[dict[str, AVerdict], dict[str, dict[str, float]]]:
+    """The 5 As, and the named cues behind each (what the learned verdict models read)."""
     kind = message_kind(message)
     focus = _focus(message)
     codes = {f.code for f in findings}
     hostile = bool(codes & set(HOSTILE_TONE))
     empty = not draft.sentences
     out: dict[str, AVerdict] = {}
+    routes = _contact_routes(draft)
+    commits = [j for j, s in enumerate(draft.sentences) if "commitment" in s.cues]
+    if kind.policy_question:  # stating the policy that applies is the assurance a policy question needs
+        commits += [j for j, s in enumerate(draft.sentences) if "policy" in s.cues and j not in commits]
+    unanswered = [q for q in questions if not q.answered]
+    common = {
+        "m_problem": float(kind.problem), "m_request": float(kind.request), "m_question": float(kind.question),
+        "m_policy_question": float(kind.policy_question), "m_closing": float(kind.closing),
+        "m_thanks": float(message.has("thanks") or message.has("closing")),
+        "m_sentences": float(min(len(message.sentences), 8)) / 8.0,
+        "relevance": scores.relevance, "genericness": scores.genericness, "acknowledgement": scores.acknowledgement,
+        "hostile": float(hostile), "d_question": float(any(s.is_question for s in draft.sentences)),
+        "d_imperative": float(any(s.imperative for s in draft.sentences)),
+        "d_length": min(1.0, sum(s.n_tokens for s in draft.sentences) / 40.0),
+    }
+    feats = {
+        "anticipate": {**common, "next_step": float(draft.has("next_step")), "time": float(draft.has("time")),
+                       "commitment": float(bool(commits))},
+        "accessible": {**common, "routes": float(min(len(routes), 3)) / 3.0, "no_reply": float(draft.has("no_reply")),
+                       "contact": float(draft.has("contact")), "url": float(any("url" in s.cues for s in draft.sentences))},
+        "acknowledge": {**common, "apology": float(draft.has("apology")), "empathy": float(draft.has("empathy")),
+                        "specific_ack": float(bool(ack_sentences))},
+        "answer": {**common, "answer_score": answer_score, "unanswered": float(len(unanswered)),
+                   "questions": float(len(questions)), "talks_past": float("talks_past" in codes)},
+        "assure": {**common, "commitment": float(bool(commits)), "vague": float(draft.has("vague")),
+                   "recurrence": float(draft.has("recurrence")), "time": float(draft.has("time"))},
+    }
 
     # Anticipate: next steps, timing, a fallback
     has_next = draft.has("next_step") and any("next_step" in s.cues for s in draft.sentences)
@@ -115,10 +158,10 @@ def judge_five_as(
         "States what happens next or what the customer should do.",
         "Says nothing about what happens next, when, or what to do if it does not work.",
         f"Add the next step for {focus}: what you will do, by when, and what they can do if it does not work.",
+        features=feats["anticipate"], weights=weights,
     )
 
     # Accessible: a working way to reach a person
-    routes = _contact_routes(draft)
     no_reply = draft.has("no_reply")
     score = 0.05 if no_reply else (0.9 if routes else 0.15)
     out["accessible"] = _verdict(
@@ -127,6 +170,7 @@ def judge_five_as(
         "Gives the customer a way to follow up.",
         "Tells the customer not to reply." if no_reply else "Gives no way to follow up (no contact route, link, named agent or invitation to reply).",
         "Invite a reply or give a direct route (a DM, phone number, e-mail or named agent) for follow-up.",
+        features=feats["accessible"], weights=weights,
     )
 
     # Acknowledge: the customer's specific problem
@@ -140,10 +184,10 @@ def judge_five_as(
             "Apologises or thanks only generically, without naming the customer's problem." if generic_only
             else "Does not recognise the customer's problem at all."),
         f"Name their problem in your own words, e.g. tie your apology to {focus}.",
+        features=feats["acknowledge"], weights=weights,
     )
 
     # Answer: every question and request taken up individually
-    unanswered = [q for q in questions if not q.answered]
     if empty:
         reason = "The draft is empty."
     elif unanswered:
@@ -160,12 +204,10 @@ def judge_five_as(
         [q.answer for q in questions if q.answer] + [q.span for q in unanswered],
         "Takes up what the customer actually said.", reason,
         f"Answer {target} directly, in a sentence of its own.",
+        features=feats["answer"], weights=weights,
     )
 
     # Assure: a concrete commitment; for a complaint, what will stop it recurring
-    commits = [j for j, s in enumerate(draft.sentences) if "commitment" in s.cues]
-    if kind.policy_question:  # stating the policy that applies is the assurance a policy question needs
-        commits += [j for j, s in enumerate(draft.sentences) if "policy" in s.cues and j not in commits]
     vague = draft.has("vague")
     score = (0.75 if commits else (0.3 if vague else 0.1)) + 0.15 * draft.has("recurrence") + 0.1 * draft.has("time")
     if hostile:
@@ -177,5 +219,6 @@ def judge_five_as(
         "Mocks or blames the customer instead of committing to a fix." if hostile else (
             "Promises only to look into it, with no concrete commitment." if vague else "Makes no concrete commitment (refund, replacement, repair, date, a named action)."),
         f"Commit to a concrete action for {focus} (refund, replacement, repair or a date), and say what will stop it recurring.",
+        features=feats["assure"], weights=weights,
     )
-    return out
+    return out, feats
