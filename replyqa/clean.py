@@ -13,7 +13,9 @@ import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-__all__ = ["CleanText", "clean"]
+__all__ = ["CleanText", "clean", "MAX_RUN"]
+
+MAX_RUN = 100  # longest run of non-space characters passed to the parser
 
 
 @dataclass(frozen=True)
@@ -226,14 +228,31 @@ _TRAILING_MARKS = re.compile(r"(?:\s+(?:[\^*~/-] ?[A-Z]{1,4}|\d/\d|@\w{1,30}))+\
 
 def _strip_twitter(prev: CleanText) -> CleanText:
     text = prev.text
-    lead = _LEADING_HANDLES.match(text)
+    lead = _LEADING_HANDLES.match(text, 0, 2000)
     start = lead.end() if lead and lead.end() < len(text) else 0
-    tail = _TRAILING_MARKS.search(text, start)
+    # only the tail can hold sign-offs; a bounded window keeps the regex linear on huge inputs
+    tail = _TRAILING_MARKS.search(text, max(start, len(text) - 200))
     end = tail.start() if tail and text[start : tail.start()].strip() else len(text)
     if start == 0 and end == len(text):
         return prev
     out = _Builder()
     out.keep(text, start, end)
+    return out.compose(prev)
+
+
+_LONG_RUN = re.compile(r"\S{%d,}" % (MAX_RUN + 1))
+
+
+def _shorten_runs(prev: CleanText) -> CleanText:
+    """Keep the first MAX_RUN characters of any run without white space (a 20,000-emoji
+    "word" costs the tokenizer quadratic time, and says no more than its start)."""
+    if not _LONG_RUN.search(prev.text):
+        return prev
+    out, pos = _Builder(), 0
+    for m in _LONG_RUN.finditer(prev.text):
+        out.keep(prev.text, pos, m.start() + MAX_RUN)
+        pos = m.end()
+    out.keep(prev.text, pos, len(prev.text))
     return out.compose(prev)
 
 
@@ -248,6 +267,6 @@ def clean(raw: str, max_chars: int) -> CleanText:
     """
     text = _identity(raw[:max_chars])
     flags: tuple[str, ...] = ("truncated",) if len(raw) > max_chars else ()
-    for step in (_drop_invisible, _strip_html, _decode_entities, _drop_history, _strip_twitter):
+    for step in (_drop_invisible, _strip_html, _decode_entities, _drop_history, _strip_twitter, _shorten_runs):
         text = step(text)
     return CleanText(raw, text.text, text.starts, text.ends, flags + text.flags)

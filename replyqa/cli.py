@@ -62,13 +62,19 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_check(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
-    message = _read(args.message, args.message_file, stdin)
-    draft = _read(args.draft, args.draft_file, stdin)
+    positional = [t for t in (args.message, args.draft) if t is not None]
+    if args.message_file and not args.draft_file and len(positional) == 1:
+        positional = [None, positional[0]]  # check -m FILE DRAFT: the one text given is the draft
+    elif args.draft_file and not args.message_file and len(positional) == 1:
+        positional = [positional[0], None]
+    positional += [None] * (2 - len(positional))
+    message = _read(positional[0], args.message_file, stdin)
+    draft = _read(positional[1], args.draft_file, stdin)
     if message is None or draft is None:
         print("replyqa check: give MESSAGE and DRAFT, or --message-file and --draft-file.", file=sys.stderr)
         return EXIT_USAGE
     report = _checker(args).check(message, draft)
-    out.write((report.to_json() if args.format == "json" else report.explain()) + "\n")
+    out.write((report.to_json(ensure_ascii=True) if args.format == "json" else report.explain()) + "\n")
     return EXIT_OK if report.ok else EXIT_NEEDS_WORK
 
 
@@ -78,18 +84,23 @@ def _rows(path: str, stdin: TextIO) -> Iterator[tuple[int, dict | None, str | No
     try:
         is_csv = path.lower().endswith(".csv")
         if is_csv:
+            csv.field_size_limit(1 << 30)  # long e-mails are truncated later, not refused here
             reader = csv.DictReader(handle)
-            line = 1
+            try:
+                reader.fieldnames  # read the header now, so line numbers below are the rows' own
+            except csv.Error as exc:
+                yield 1, None, f"invalid CSV header: {exc}"
+                return
             while True:
+                first_line = reader.line_num + 1
                 try:
                     row = next(reader)
                 except StopIteration:
                     break
                 except csv.Error as exc:
-                    yield reader.line_num, None, f"invalid CSV: {exc}"
+                    yield first_line, None, f"invalid CSV: {exc}"
                     continue
-                line = reader.line_num
-                yield line, row, None
+                yield first_line, row, None
         else:
             for number, text in enumerate(handle, start=1):
                 if not text.strip():
@@ -141,7 +152,7 @@ def _cmd_batch(args: argparse.Namespace, out: TextIO, stdin: TextIO) -> int:
             else:
                 needs_work += not report.ok
                 record = {"line": line, "id": row_id, "ok": report.ok, "report": report.to_dict()}
-            target.write(json.dumps(record, ensure_ascii=False) + "\n")
+            target.write(json.dumps(record) + "\n")  # ASCII-escaped: lone surrogates stay valid JSON
         pending.clear()
 
     try:
@@ -223,6 +234,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stdin: TextIO | None = None) -> int:
     """Run the command line; returns the exit status."""
+    if stdout is None and hasattr(sys.stdout, "reconfigure"):
+        sys.stdout.reconfigure(errors="backslashreplace")  # lone surrogates in input must not crash output
     out = stdout or sys.stdout
     inp = stdin or sys.stdin
     args = _parser().parse_args(argv)

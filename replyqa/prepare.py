@@ -29,6 +29,8 @@ _GENERIC_LEMMAS = {
     "amp", "u", "pls", "plz", "today", "time", "able", "sure", "hope", "thing", "way", "lot",
 }
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+# URLs, e-mail addresses, handles, hashtags and codes say nothing about the language
+_NOT_LANGUAGE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+|[@#]\w+|\b\w*\d\w*\b|[A-Za-z0-9+/=]{24,}")
 _LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 
 
@@ -142,6 +144,8 @@ class Analyzer:
         max_sentences: int,
         cache_size: int = 512,
     ) -> None:
+        if not isinstance(cache_size, int) or cache_size < 1:
+            raise ValueError(f"The 'cache_size' argument must be a positive int. Got {cache_size!r} instead.")
         self._nlp_loader = nlp_loader
         self._encoder_loader = encoder_loader
         self.max_chars = max_chars
@@ -175,7 +179,10 @@ class Analyzer:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length embeddings, through the sentence cache, in one batched model call."""
-        missing = list(dict.fromkeys(t for t in texts if self.embeddings.get(t) is None))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        found = {t: self.embeddings.get(t) for t in dict.fromkeys(texts)}
+        missing = [t for t, v in found.items() if v is None]
         if missing:
             with self._model_lock:
                 vecs = np.asarray(
@@ -185,9 +192,8 @@ class Analyzer:
             vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
             for text, vec in zip(missing, vecs):
                 self.embeddings.put(text, vec)
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([self.embeddings.get(t) for t in texts])
+                found[text] = vec  # the cache may already have evicted it: keep our own reference
+        return np.stack([found[t] for t in texts])
 
     @property
     def dim(self) -> int:
@@ -287,12 +293,18 @@ class Analyzer:
         return sentences, {k: tuple(v) for k, v in cue_spans.items()}
 
     def _language_of(self, text: str) -> str:
+        text = _NOT_LANGUAGE.sub(" ", text)
         letters = _LATIN.findall(text)
         alpha = sum(ch.isalpha() for ch in text)
         if alpha >= 3 and len(letters) < 0.5 * alpha:
             return "und-nonlatin"
         words = _WORD.findall(text)
         if len(words) < 4:
+            return "en"
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        # short English sentences are mostly function words; lingua alone misreads them
+        if sum(w.lower() in STOP_WORDS for w in words) >= 0.35 * len(words):
             return "en"
         detector = self._language_detector()
         if detector is None:
