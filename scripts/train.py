@@ -127,6 +127,58 @@ def fit_relevance(checker: Checker, weak_pairs: list, weak_labels: list, scored:
     return weights, info
 
 
+def platt_hand(checker: Checker, name: str, rows: list, target) -> dict:
+    """The hand-set weights of one score, Platt-scaled to human labels so it is calibrated too."""
+    from replyqa.judgements.scores import DEFAULT_WEIGHTS
+
+    hand = DEFAULT_WEIGHTS[name]
+    scored = checker.score_pairs([(r["message"], r["reply"]) for r in rows], weights={})
+    keep = [i for i, s in enumerate(scored) if s is not None]
+    z = np.array([[hand["bias"] + sum(w * scored[i].inputs[name].get(k, 0.0) for k, w in hand["w"].items())] for i in keep])
+    y = np.array([target(rows[i]) for i in keep])
+    platt = LogisticRegression(C=100.0, max_iter=1000).fit(z, y)
+    a, c = float(platt.coef_[0][0]), float(platt.intercept_[0])
+    return {"bias": a * hand["bias"] + c, "w": {k: a * w for k, w in hand["w"].items()}, "note": "hand-set, Platt-calibrated"}
+
+
+def select_on_dev(checker: Checker, learned: dict, train_rows: list) -> tuple[dict, dict]:
+    """Model selection on gold dev rows never used for training (twcs, tweetsumm, stc3 dev):
+    for each score keep the learned model or the Platt-calibrated hand-set one, whichever ranks
+    the human labels better (ROC AUC); for each A keep the learned verdict models or the hand
+    rules, whichever detects failures better (F1). Gold test is never read."""
+    from sklearn.metrics import f1_score, roc_auc_score
+
+    dev = [json.loads(line) for line in (ROOT / "data" / "gold.jsonl").open(encoding="utf-8")]
+    dev = [r for r in dev if r["split"] == "dev" and not r["source"].startswith("ibm_cdp")]
+    pairs = [(r["message"], r["reply"]) for r in dev]
+    hand = {name: platt_hand(checker, name, train_rows, TARGETS[name]) for name in ORDER}
+    chosen, decisions = dict(learned), {}
+    for name in ORDER:
+        y = [TARGETS[name](r) for r in dev]
+        aucs = {}
+        for label, cand in (("learned", {**chosen, name: learned[name]}), ("hand", {**chosen, name: hand[name]})):
+            reports = checker.score_pairs(pairs, weights=cand)
+            aucs[label] = roc_auc_score(y, [getattr(x.scores, name) if x else 0.0 for x in reports])
+        pick = "learned" if aucs["learned"] >= aucs["hand"] else "hand"
+        chosen[name] = learned[name] if pick == "learned" else hand[name]
+        decisions[name] = {"pick": pick, **{k: round(v, 4) for k, v in aucs.items()}}
+        print(f"select {name:16s} dev AUC learned={aucs['learned']:.3f} hand={aucs['hand']:.3f} -> {pick}")
+    for a in ("anticipate", "accessible", "acknowledge", "answer", "assure"):
+        keys = [k for k in (f"{a}.applicable", f"{a}.pass") if k in learned]
+        without = {k: v for k, v in chosen.items() if k not in keys}
+        g = [r[a] == "fail" for r in dev]
+        f1 = {}
+        for label, cand in (("learned", chosen), ("hand", without)):
+            reports = checker.score_pairs(pairs, weights=cand)
+            f1[label] = f1_score(g, [bool(x) and x.five_as[a].verdict == "fail" for x in reports])
+        pick = "learned" if f1["learned"] >= f1["hand"] else "hand"
+        if pick == "hand":
+            chosen = without
+        decisions[a] = {"pick": pick, **{k: round(v, 4) for k, v in f1.items()}}
+        print(f"select {a:16s} dev fail-F1 learned={f1['learned']:.3f} hand={f1['hand']:.3f} -> {pick}")
+    return chosen, decisions
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--research", action="store_true", help="also train on the non-commercial gold dev rows")
@@ -180,6 +232,8 @@ def main() -> None:
         weights[f"{a}.pass"], auc = fit_one(X, y, names, args.C)
         report[f"{a}.pass"] = {"n": int(len(y)), "positives": int(y.sum()), "cv_auc": round(auc, 4)}
         print(f"{a + '.pass':22s} n={len(y):4d} positives={int(y.sum()):4d} 5-fold AUC={auc:.3f}")
+    if not args.research:
+        weights, report["selection"] = select_on_dev(checker, weights, rows)
     sources = sorted({r["source"] for r in rows})
     weights["sentence_genericness"] = {"bias": 0.5, "w": {"canned": 3.0, "margin": -8.0, "takes_up": -1.5, "generic_cue": 1.0, "short": 0.5},
                                        "note": "hand-set: no sentence-level labels; reply-level genericness is learned"}

@@ -66,3 +66,9 @@ TALKS_PAST = [
 def test_talks_past_fires_only_when_the_draft_presupposes_what_is_missing(checker, message, draft, expected):
     found = any(f.code == "talks_past" for f in checker.check(message, draft).findings)
     assert found is expected
+
+
+def test_talks_past_does_not_fire_when_the_draft_provides_what_was_missing(checker):
+    message = "My lamp arrived cracked and with no bulb. Can you send a new lamp and bulb?"
+    draft = "I'm sorry your lamp arrived cracked: I've sent a new lamp and bulb by express delivery today."
+    assert not any(f.code == "talks_past" for f in checker.check(message, draft).findings)

@@ -53,13 +53,17 @@ def talks_past(message: Prepared, draft: Prepared) -> tuple[Finding, ...]:
     draft sentence that neither negates nor apologises.
     """
     absent = frozenset().union(*(s.absent for s in message.sentences)) if message.sentences else frozenset()
+    # what the customer asks for ("can you send a new bulb?") may of course be mentioned
+    asked = frozenset().union(*(s.lemmas for s in message.sentences if s.is_question or s.is_request))
+    absent -= asked
     if not absent:
         return ()
     phrases = [p for s in message.sentences for p in s.absent_phrases]
     out = []
     for j, sent in enumerate(draft.sentences):
         shared = sent.lemmas & absent
-        if shared and not sent.negated and "apology" not in sent.cues and not sent.is_question:
+        # providing the missing thing ("I've sent a new charger") is the answer, not talking past
+        if shared and not sent.negated and not sent.is_question and not ({"apology", "commitment"} & sent.cues):
             thing = next((p for p in phrases if any(w in p.lower() for w in shared)), sorted(shared)[0])
             out.append(Finding(
                 "talks_past",
