@@ -127,23 +127,26 @@ def fit_relevance(checker: Checker, weak_pairs: list, weak_labels: list, scored:
     return weights, info
 
 
-def platt_hand(checker: Checker, name: str, rows: list, target) -> dict:
-    """The hand-set weights of one score, Platt-scaled to human labels so it is calibrated too."""
-    from replyqa.judgements.scores import DEFAULT_WEIGHTS
+def calibrated_hand(checker: Checker, name: str, rows: list, target) -> dict:
+    """The hand-set weights of one score with an isotonic calibration map fitted to human
+    labels (monotone, so the hand model's ranking is kept while its outputs become rates)."""
+    from sklearn.isotonic import IsotonicRegression
+
+    from replyqa.judgements.scores import DEFAULT_WEIGHTS, combine
 
     hand = DEFAULT_WEIGHTS[name]
     scored = checker.score_pairs([(r["message"], r["reply"]) for r in rows], weights={})
     keep = [i for i, s in enumerate(scored) if s is not None]
-    z = np.array([[hand["bias"] + sum(w * scored[i].inputs[name].get(k, 0.0) for k, w in hand["w"].items())] for i in keep])
+    p = np.array([combine(name, scored[i].inputs[name], {name: hand}) for i in keep])
     y = np.array([target(rows[i]) for i in keep])
-    platt = LogisticRegression(C=100.0, max_iter=1000).fit(z, y)
-    a, c = float(platt.coef_[0][0]), float(platt.intercept_[0])
-    return {"bias": a * hand["bias"] + c, "w": {k: a * w for k, w in hand["w"].items()}, "note": "hand-set, Platt-calibrated"}
+    iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(p, y)
+    return {**hand, "calibration": {"x": [float(v) for v in iso.X_thresholds_], "y": [float(v) for v in iso.y_thresholds_]},
+            "note": "hand-set weights, isotonic calibration to human labels"}
 
 
 def select_on_dev(checker: Checker, learned: dict, train_rows: list) -> tuple[dict, dict]:
     """Model selection on gold dev rows never used for training (twcs, tweetsumm, stc3 dev):
-    for each score keep the learned model or the Platt-calibrated hand-set one, whichever ranks
+    for each score keep the learned model or the isotonic-calibrated hand-set one, whichever ranks
     the human labels better (ROC AUC); for each A keep the learned verdict models or the hand
     rules, whichever detects failures better (F1). Gold test is never read."""
     from sklearn.metrics import f1_score, roc_auc_score
@@ -151,7 +154,7 @@ def select_on_dev(checker: Checker, learned: dict, train_rows: list) -> tuple[di
     dev = [json.loads(line) for line in (ROOT / "data" / "gold.jsonl").open(encoding="utf-8")]
     dev = [r for r in dev if r["split"] == "dev" and not r["source"].startswith("ibm_cdp")]
     pairs = [(r["message"], r["reply"]) for r in dev]
-    hand = {name: platt_hand(checker, name, train_rows, TARGETS[name]) for name in ORDER}
+    hand = {name: calibrated_hand(checker, name, train_rows, TARGETS[name]) for name in ORDER}
     chosen, decisions = dict(learned), {}
     for name in ORDER:
         y = [TARGETS[name](r) for r in dev]

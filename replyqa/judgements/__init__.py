@@ -44,7 +44,9 @@ def score_pair(message: Prepared, draft: Prepared, *, bank: np.ndarray, replies:
     inputs = {"genericness": _scores.genericness_features(draft, f, sent_generic),
               "relevance": _scores.relevance_features(message, draft, f, sent_generic)}
     inputs["acknowledgement"], ack_sentences = _scores.acknowledgement_features(message, draft, f)
-    genericness = _scores.combine("genericness", inputs["genericness"], weights)
+    # SPEC: 1.0 means every sentence would fit any customer's message unchanged, so a draft whose
+    # every sentence is boilerplate is at least as generic as its least generic sentence
+    genericness = max(_scores.combine("genericness", inputs["genericness"], weights), min(sent_generic))
     relevance = _scores.combine("relevance", inputs["relevance"], weights)
     acknowledgement = _scores.combine("acknowledgement", inputs["acknowledgement"], weights)
     questions = find_questions(message, draft, f, sent_generic, policy)
