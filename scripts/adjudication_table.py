@@ -9,27 +9,7 @@ import argparse
 import json
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
-ANN = DATA / "annotations"
-LABELS = ["relevant", "acknowledges", "generic", "anticipate",
-          "accessible", "acknowledge", "answer", "assure"]
-
-
-def read_jsonl(path):
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
-def load_annotator(letter):
-    rows = {}
-    for part in ("part1", "part2"):
-        for r in read_jsonl(ANN / f"annotator_{letter}_{part}.jsonl"):
-            if r["id"] in rows:
-                raise SystemExit(f"duplicate id {r['id']} for annotator {letter}")
-            rows[r["id"]] = r
-    return rows
-
+from labels_io import ANN, DATA, LABELS, ROOT, load_annotator, read_jsonl  # noqa: F401
 
 def disputes():
     """Yield (sample_row, a_row, b_row, [disagreeing labels]) in sample order."""

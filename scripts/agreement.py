@@ -9,27 +9,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from labels_io import ANN, DATA, LABELS, ROOT, load_annotator, read_jsonl  # noqa: F401
+
 from sklearn.metrics import cohen_kappa_score
-
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
-ANN = DATA / "annotations"
-LABELS = ["relevant", "acknowledges", "generic", "anticipate",
-          "accessible", "acknowledge", "answer", "assure"]
-
-
-def read_jsonl(path):
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
-def load_annotator(letter):
-    rows = {}
-    for part in ("part1", "part2"):
-        for r in read_jsonl(ANN / f"annotator_{letter}_{part}.jsonl"):
-            rows[r["id"]] = r
-    return rows
-
 
 def kappa(x, y):
     k = cohen_kappa_score([str(v) for v in x], [str(v) for v in y])

@@ -12,35 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
-ANN = DATA / "annotations"
-BINARY = ["relevant", "acknowledges", "generic"]
-AS = ["anticipate", "accessible", "acknowledge", "answer", "assure"]
-LABELS = BINARY + AS
-KEYS = ["id", "source", "company", "split", "message", "reply"] + LABELS + ["notes"]
-
-
-def read_jsonl(path):
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
-def load_annotator(letter):
-    rows = {}
-    for part in ("part1", "part2"):
-        for r in read_jsonl(ANN / f"annotator_{letter}_{part}.jsonl"):
-            rows[r["id"]] = r
-    return rows
-
-
-def valid(label, value):
-    if label in BINARY:
-        return value in (0, 1)
-    if label in ("acknowledge", "answer"):
-        return value in ("pass", "fail")
-    return value in ("pass", "fail", "na")
-
+from labels_io import ANN, AS, BINARY, DATA, KEYS, LABELS, ROOT, load_annotator, read_jsonl, valid  # noqa: F401
 
 def main():
     sample = read_jsonl(DATA / "labelling_sample.jsonl")

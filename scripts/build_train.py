@@ -14,19 +14,9 @@ import json
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
-TRAIN_ANN = DATA / "annotations" / "train"
-BINARY = ["relevant", "acknowledges", "generic"]
-AS = ["anticipate", "accessible", "acknowledge", "answer", "assure"]
-LABELS = BINARY + AS
-KEYS = ["id", "source", "company", "split", "message", "reply"] + LABELS + ["notes"]
+from labels_io import AS, BINARY, DATA, KEYS, LABELS, ROOT, TRAIN_ANN, read_jsonl, valid  # noqa: F401
+
 OUT = DATA / "train_ibm.jsonl"
-
-
-def read_jsonl(path):
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def load_by_id(path, what):
@@ -36,14 +26,6 @@ def load_by_id(path, what):
             sys.exit(f"duplicate id {r['id']} in {what}")
         rows[r["id"]] = r
     return rows
-
-
-def valid(label, value):
-    if label in BINARY:
-        return value in (0, 1)
-    if label in ("acknowledge", "answer"):
-        return value in ("pass", "fail")
-    return value in ("pass", "fail", "na")
 
 
 def main():

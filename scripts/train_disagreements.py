@@ -13,17 +13,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
-TRAIN_ANN = DATA / "annotations" / "train"
-LABELS = ["relevant", "acknowledges", "generic", "anticipate",
-          "accessible", "acknowledge", "answer", "assure"]
-
-
-def read_jsonl(path):
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
-
+from labels_io import DATA, LABELS, ROOT, TRAIN_ANN, read_jsonl  # noqa: F401
 
 def load_annotator(letter):
     rows = {}
