@@ -5,6 +5,7 @@ Usage::
     python benchmarks/bench.py                 # full run (2,000 pairs for check_many)
     python benchmarks/bench.py --quick         # smoke run, small numbers
     python benchmarks/bench.py --pairs 500 --json results/bench.json
+    python benchmarks/bench.py --torch-threads 1   # pin torch to one thread (busy machines)
 
 Pairs come from the shared corpora (``$REPLYQA_SHARED_DATA``, default ``../shared/data``
 beside the repository): customer messages of 30-90 words and agent replies of 12+ words from

@@ -4,7 +4,7 @@ Usage::
 
     python benchmarks/load.py                          # 10,000 checks, 4 threads
     python benchmarks/load.py --checks 2000 --threads 4
-    python benchmarks/load.py --json results/load.json
+    python benchmarks/load.py --json results/load.json --torch-threads 1
 
 The work list cycles through ~1,000 distinct real pairs from the shared corpora (same filter
 and seed as ``bench.py``: messages of 30-90 words, replies of 12+ words, from twcs_airlines and

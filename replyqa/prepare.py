@@ -48,6 +48,7 @@ class Sentence:
     is_request: bool
     imperative: bool
     n_tokens: int
+    chunks: tuple[str, ...] = ()  # noun chunks, pronouns left out ("the chocolate figurines")
     wh: str = ""  # the question word opening a question ("when", "how much", ...), if any
     absent: frozenset[str] = frozenset()  # lemmas of things the writer says they do not have
     absent_phrases: tuple[str, ...] = ()  # the same, as written ("promo code")
@@ -286,6 +287,7 @@ class Analyzer:
                     n_tokens=len(sent),
                     absent=absent,
                     absent_phrases=absent_phrases,
+                    chunks=tuple(c.text for c in sent.noun_chunks if c.root.pos_ != "PRON" and not c.text.startswith("@")),
                     wh=_question_word(sent) if is_question else "",
                     negated=negated,
                 )

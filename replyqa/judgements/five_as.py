@@ -54,6 +54,23 @@ def _focus(message: Prepared, max_words: int = 12) -> str:
     return f'"{text}"'
 
 
+def _topic(message: Prepared) -> str | None:
+    """What the customer is writing about, in their words, as the end of "I'm sorry ...":
+    what they say is missing ("there was no promo code"), else the first noun chunk of their
+    problem or question sentence ("about your luxury hot chocolate tin")."""
+    for s in message.sentences:
+        if s.absent_phrases:
+            return f"there was no {s.absent_phrases[0]}"
+    spans = message.cue_spans.get("problem", ())
+    for s in message.sentences:
+        # "your airline lost my bag": the customer's things, not the company's, are the topic
+        chunks = [c for c in s.chunks if not re.match(r"(?:your|you)\b", c, re.IGNORECASE)]
+        if chunks and (any(s.start <= a < s.end for a, _ in spans) or s.is_question or s.is_request):
+            chunk = re.sub(r"^(?:my|our)\b", "your", chunks[0], flags=re.IGNORECASE)
+            return f"about {chunk}"
+    return None
+
+
 @lru_cache(maxsize=None)
 def _route_regexes() -> tuple[re.Pattern[str], ...]:
     pats = resources.patterns()["regex"]
@@ -183,7 +200,8 @@ def judge_five_as(
         "Mocks or argues with the customer instead of recognising the problem." if hostile else (
             "Apologises or thanks only generically, without naming the customer's problem." if generic_only
             else "Does not recognise the customer's problem at all."),
-        f"Name their problem in your own words, e.g. tie your apology to {focus}.",
+        (f"Name their problem in your own words (\"I'm sorry {topic} ...\"), tying your apology to {focus}."
+         if (topic := _topic(message)) else f"Name their problem in your own words, e.g. tie your apology to {focus}."),
         features=feats["acknowledge"], weights=weights,
     )
 
