@@ -45,8 +45,11 @@ def score_pair(message: Prepared, draft: Prepared, *, bank: np.ndarray, replies:
               "relevance": _scores.relevance_features(message, draft, f, sent_generic)}
     inputs["acknowledgement"], ack_sentences = _scores.acknowledgement_features(message, draft, f)
     # SPEC: 1.0 means every sentence would fit any customer's message unchanged, so a draft whose
-    # every sentence is boilerplate is at least as generic as its least generic sentence
-    genericness = max(_scores.combine("genericness", inputs["genericness"], weights), min(sent_generic))
+    # every sentence is certainly boilerplate is that generic (the threshold was chosen on gold
+    # dev, where it leaves calibration as it is; lower ones over-flag)
+    genericness = _scores.combine("genericness", inputs["genericness"], weights)
+    if min(sent_generic) >= _scores.CERTAIN_BOILERPLATE:
+        genericness = max(genericness, min(sent_generic))
     relevance = _scores.combine("relevance", inputs["relevance"], weights)
     acknowledgement = _scores.combine("acknowledgement", inputs["acknowledgement"], weights)
     questions = find_questions(message, draft, f, sent_generic, policy)

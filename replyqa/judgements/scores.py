@@ -27,6 +27,7 @@ DEFAULT_WEIGHTS: dict[str, dict] = {
     "overall": {"bias": -4.0, "w": {"relevance": 2.5, "acknowledgement": 1.0, "genericness": -1.5, "answer": 2.0, "as_passed": 1.5, "tone": -2.0, "length": 0.5}},
 }
 
+CERTAIN_BOILERPLATE = 0.98  # sentence genericness at which a sentence is boilerplate beyond doubt
 GENERIC_CUES = ("generic_ack", "thanks", "contact", "apology", "vague")
 ACK_CUES = ("apology", "empathy", "thanks")
 
