@@ -15,23 +15,23 @@ from .report import AVerdict, Finding, Question, Report, Scores, SentenceNote, S
 __version__ = "0.1.0"
 
 __all__ = [
-    "check",
-    "check_many",
-    "Checker",
-    "Policy",
     "DEFAULT_POLICY",
+    "AVerdict",
+    "Checker",
+    "EmptyInputError",
+    "Finding",
+    "InputTypeError",
+    "ModelNotInstalledError",
+    "Policy",
+    "Question",
+    "ReplyQAError",
     "Report",
     "Scores",
-    "AVerdict",
-    "Question",
     "SentenceNote",
-    "Finding",
     "Span",
-    "ReplyQAError",
-    "InputTypeError",
-    "EmptyInputError",
-    "ModelNotInstalledError",
     "__version__",
+    "check",
+    "check_many",
 ]
 
 

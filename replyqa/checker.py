@@ -4,8 +4,9 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -124,7 +125,7 @@ class Checker:
         return self._analyzer.encode(sentences)
 
     # -- fitting to an organisation's own sent replies ------------------------------------------
-    def fit(self, history: Iterable[str], *, min_count: int = 3) -> "Checker":
+    def fit(self, history: Iterable[str], *, min_count: int = 3) -> Checker:
         """Learn an organisation's canned sentences from replies it has sent.
 
         Sentences (after the usual cleaning) that recur in at least ``min_count`` replies are

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-__all__ = ["CleanText", "clean", "MAX_RUN"]
+__all__ = ["MAX_RUN", "CleanText", "clean"]
 
 MAX_RUN = 100  # longest run of non-space characters passed to the parser
 

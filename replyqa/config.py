@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-__all__ = ["Policy", "DEFAULT_POLICY"]
+__all__ = ["DEFAULT_POLICY", "Policy"]
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ Each subclasses a built-in as well as :class:`ReplyQAError`, so callers' existin
 """
 from __future__ import annotations
 
-__all__ = ["ReplyQAError", "InputTypeError", "EmptyInputError", "ModelNotInstalledError"]
+__all__ = ["EmptyInputError", "InputTypeError", "ModelNotInstalledError", "ReplyQAError"]
 
 
 class ReplyQAError(Exception):

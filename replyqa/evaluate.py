@@ -62,6 +62,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = [
     "EvaluationResult",
     "MetricRow",
+    "RankingGroup",
     "best_f1_threshold",
     "binary_metrics",
     "cohen_kappa",
@@ -69,7 +70,6 @@ __all__ = [
     "embedding_reference_cosine",
     "evaluate",
     "expected_calibration_error",
-    "RankingGroup",
     "ranking_metrics",
     "reliability_curve",
     "resolve_data_dir",

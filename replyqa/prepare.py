@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Hashable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -18,7 +19,7 @@ from . import resources
 from .clean import CleanText, clean
 from .report import Span
 
-__all__ = ["Sentence", "Prepared", "Analyzer", "LRUCache"]
+__all__ = ["Analyzer", "LRUCache", "Prepared", "Sentence"]
 
 # spaCy's coarse tags whose lemmas carry the content of a sentence
 CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}

@@ -8,19 +8,20 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 __all__ = [
-    "Span",
-    "Finding",
-    "AVerdict",
-    "Question",
-    "SentenceNote",
-    "Scores",
-    "Report",
     "FIVE_AS",
     "SCHEMA_VERSION",
+    "AVerdict",
+    "Finding",
+    "Question",
+    "Report",
+    "Scores",
+    "SentenceNote",
+    "Span",
 ]
 
 SCHEMA_VERSION = 1
@@ -42,7 +43,7 @@ class Span:
     text: str
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Span":
+    def from_dict(cls, data: Mapping[str, Any]) -> Span:
         return cls(**data)
 
 
@@ -59,7 +60,7 @@ class Finding:
     suggestion: str
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Finding":
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
         span = data.get("span")
         return cls(data["code"], data["message"], Span.from_dict(span) if span else None, data["suggestion"])
 
@@ -80,7 +81,7 @@ class AVerdict:
         return self.verdict == "fail"
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "AVerdict":
+    def from_dict(cls, data: Mapping[str, Any]) -> AVerdict:
         return cls(
             data["name"],
             data["verdict"],
@@ -102,7 +103,7 @@ class Question:
     answer: Span | None
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Question":
+    def from_dict(cls, data: Mapping[str, Any]) -> Question:
         answer = data.get("answer")
         return cls(
             Span.from_dict(data["span"]),
@@ -123,7 +124,7 @@ class SentenceNote:
     takes_up: tuple[Span, ...]
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "SentenceNote":
+    def from_dict(cls, data: Mapping[str, Any]) -> SentenceNote:
         return cls(
             Span.from_dict(data["span"]),
             data["boilerplate"],
@@ -195,7 +196,7 @@ class Report:
         return json.dumps(self.to_dict(), **kwargs)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Report":
+    def from_dict(cls, data: Mapping[str, Any]) -> Report:
         """Rebuild a report from :meth:`to_dict` output (derived keys are ignored)."""
         return cls(
             message=data["message"],
@@ -212,7 +213,7 @@ class Report:
         )
 
     @classmethod
-    def from_json(cls, text: str) -> "Report":
+    def from_json(cls, text: str) -> Report:
         return cls.from_dict(json.loads(text))
 
     # -- presentation --------------------------------------------------------------------

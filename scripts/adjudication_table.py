@@ -6,10 +6,9 @@ It decides nothing. Usage:
     python scripts/adjudication_table.py [--start N] [--count K] [--ids ID ...] [--summary]
 """
 import argparse
-import json
-from pathlib import Path
 
-from labels_io import ANN, DATA, LABELS, ROOT, load_annotator, read_jsonl  # noqa: F401
+from labels_io import ANN, DATA, LABELS, ROOT, load_annotator, read_jsonl, show_disputes  # noqa: F401
+
 
 def disputes():
     """Yield (sample_row, a_row, b_row, [disagreeing labels]) in sample order."""
@@ -34,27 +33,7 @@ def main():
     ap.add_argument("--summary", action="store_true", help="only print counts")
     args = ap.parse_args()
 
-    rows = [d for d in disputes() if d[3]]
-    if args.ids:
-        rows = [d for d in rows if d[0]["id"] in set(args.ids)]
-    n_labels = sum(len(d[3]) for d in rows)
-    print(f"# disputed pairs: {len(rows)}  disputed labels: {n_labels}")
-    if args.summary:
-        from collections import Counter
-        c = Counter(k for d in rows for k in d[3])
-        for k in LABELS:
-            print(f"  {k:13s} {c[k]}")
-        return
-    end = None if args.count is None else args.start + args.count
-    for i, (s, ra, rb, diff) in enumerate(rows[args.start:end], start=args.start):
-        print("=" * 100)
-        print(f"[{i}] {s['id']}  ({s['source']}, {s['company']}, {s['split']})")
-        print(f"MESSAGE: {s['message']}")
-        print(f"REPLY:   {s['reply']}")
-        for k in diff:
-            print(f"  {k:13s} A={ra[k]!s:5s} B={rb[k]!s:5s}")
-        print(f"  A notes: {ra.get('notes', '')}")
-        print(f"  B notes: {rb.get('notes', '')}")
+    show_disputes([d for d in disputes() if d[3]], args, ("A", "B"))
 
 
 if __name__ == "__main__":

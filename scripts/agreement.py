@@ -7,11 +7,10 @@ kappa of A vs gold and B vs gold. Writes the same numbers to data/agreement.json
 """
 import json
 from collections import Counter
-from pathlib import Path
 
 from labels_io import ANN, DATA, LABELS, ROOT, load_annotator, read_jsonl  # noqa: F401
-
 from sklearn.metrics import cohen_kappa_score
+
 
 def kappa(x, y):
     k = cohen_kappa_score([str(v) for v in x], [str(v) for v in y])

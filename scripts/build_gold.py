@@ -10,9 +10,9 @@ disagree (1 <-> pass): such conflicts must be fixed by hand in adjudication.json
 """
 import json
 import sys
-from pathlib import Path
 
 from labels_io import ANN, AS, BINARY, DATA, KEYS, LABELS, ROOT, load_annotator, read_jsonl, valid  # noqa: F401
+
 
 def main():
     sample = read_jsonl(DATA / "labelling_sample.jsonl")

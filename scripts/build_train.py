@@ -12,7 +12,6 @@ disagree (1 <-> pass): such problems must be fixed by hand in adjudication.jsonl
 """
 import json
 import sys
-from pathlib import Path
 
 from labels_io import AS, BINARY, DATA, KEYS, LABELS, ROOT, TRAIN_ANN, read_jsonl, valid  # noqa: F401
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import json
 
-import numpy as np
 from sklearn.metrics import cohen_kappa_score, f1_score, roc_auc_score
 
 from replyqa import Checker

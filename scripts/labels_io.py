@@ -32,3 +32,30 @@ def valid(label, value):
     if label in ("acknowledge", "answer"):
         return value in ("pass", "fail")
     return value in ("pass", "fail", "na")
+
+
+def show_disputes(rows, args, names=("A", "B")):
+    """Print disputed pairs (rows of (pair, first, second, disputed labels)) as the --summary,
+    --ids, --start and --count options of the display scripts ask."""
+    from collections import Counter
+
+    if args.ids:
+        wanted = set(args.ids)
+        rows = [d for d in rows if d[0]["id"] in wanted]
+    print(f"# disputed pairs: {len(rows)}  disputed labels: {sum(len(d[3]) for d in rows)}")
+    if args.summary:
+        counts = Counter(k for d in rows for k in d[3])
+        for k in LABELS:
+            print(f"  {k:13s} {counts[k]}")
+        return
+    end = None if args.count is None else args.start + args.count
+    first, second = names
+    for i, (s, ra, rb, diff) in enumerate(rows[args.start:end], start=args.start):
+        print("=" * 100)
+        print(f"[{i}] {s['id']}  ({s['source']}, {s['company']}, {s.get('split', '')})")
+        print(f"MESSAGE: {s['message']}")
+        print(f"REPLY:   {s['reply']}")
+        for k in diff:
+            print(f"  {k:13s} {first}={ra.get(k)!s:5s} {second}={rb.get(k)!s:5s}")
+        print(f"  {first} notes: {ra.get('notes', '')}")
+        print(f"  {second} notes: {rb.get('notes', '')}")

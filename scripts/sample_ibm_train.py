@@ -40,8 +40,7 @@ def main() -> None:
                     "message": r["customer_message"], "reply": o["agent_reply"], "split": "train"})
     rng.shuffle(out)
     with open(args.out, "w", encoding="utf-8") as f:
-        for row in out:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        f.writelines(json.dumps(row, ensure_ascii=False) + "\n" for row in out)
     print(f"wrote {len(out)} pairs to {args.out}")
 
 

@@ -122,7 +122,7 @@ def fit_relevance(checker: Checker, weak_pairs: list, weak_labels: list, scored:
     a, c = float(platt.coef_[0][0]), float(platt.intercept_[0])
     human_auc = float(roc_auc_score(t, z[:, 0])) if len(set(t)) == 2 else float("nan")
     weights = {"bias": a * ranker["bias"] + c, "w": {n: a * ranker["w"][n] for n in names}}
-    info = {"weak_pairs": int(len(y)), "weak_cv_auc": round(weak_auc, 4), "human_n": int(len(t)),
+    info = {"weak_pairs": len(y), "weak_cv_auc": round(weak_auc, 4), "human_n": len(t),
             "human_positives": int(t.sum()), "human_auc_of_ranker": round(human_auc, 4), "platt": [a, c]}
     return weights, info
 
@@ -211,7 +211,7 @@ def main() -> None:
         X = np.array([[scored[i].inputs[name][n] for n in names] for i in keep], dtype=np.float64)
         y = np.array([TARGETS[name](rows[i]) for i in keep])
         weights[name], auc = fit_one(X, y, names, args.C)
-        report[name] = {"n": int(len(y)), "positives": int(y.sum()), "cv_auc": round(auc, 4)}
+        report[name] = {"n": len(y), "positives": int(y.sum()), "cv_auc": round(auc, 4)}
         print(f"{name:16s} n={len(y):4d} positives={int(y.sum()):4d} 5-fold AUC={auc:.3f}")
     # the 5 As: per A, is it applicable (message cues), and does the draft pass (draft cues)
     scored = checker.score_pairs(pairs, weights=weights)
@@ -227,13 +227,13 @@ def main() -> None:
             X = np.array([row(i) for i in keep])
             y = np.array([int(rows[i][a] != "na") for i in keep])
             weights[f"{a}.applicable"], auc = fit_one(X, y, names, args.C)
-            report[f"{a}.applicable"] = {"n": int(len(y)), "positives": int(y.sum()), "cv_auc": round(auc, 4)}
+            report[f"{a}.applicable"] = {"n": len(y), "positives": int(y.sum()), "cv_auc": round(auc, 4)}
             print(f"{a + '.applicable':22s} n={len(y):4d} positives={int(y.sum()):4d} 5-fold AUC={auc:.3f}")
         app = [i for i in keep if rows[i][a] != "na"]
         X = np.array([row(i) for i in app])
         y = np.array([int(rows[i][a] == "pass") for i in app])
         weights[f"{a}.pass"], auc = fit_one(X, y, names, args.C)
-        report[f"{a}.pass"] = {"n": int(len(y)), "positives": int(y.sum()), "cv_auc": round(auc, 4)}
+        report[f"{a}.pass"] = {"n": len(y), "positives": int(y.sum()), "cv_auc": round(auc, 4)}
         print(f"{a + '.pass':22s} n={len(y):4d} positives={int(y.sum()):4d} 5-fold AUC={auc:.3f}")
     if not args.research:
         weights, report["selection"] = select_on_dev(checker, weights, rows)

@@ -9,11 +9,9 @@ It decides nothing. Usage:
     python scripts/train_disagreements.py [--start N] [--count K] [--ids ID ...] [--summary]
 """
 import argparse
-import json
-from collections import Counter
-from pathlib import Path
 
-from labels_io import DATA, LABELS, ROOT, TRAIN_ANN, read_jsonl  # noqa: F401
+from labels_io import DATA, LABELS, ROOT, TRAIN_ANN, read_jsonl, show_disputes  # noqa: F401
+
 
 def load_annotator(letter):
     rows = {}
@@ -47,27 +45,7 @@ def main():
     ap.add_argument("--summary", action="store_true", help="only print counts")
     args = ap.parse_args()
 
-    rows = [x for x in disputes() if x[3]]
-    if args.ids:
-        wanted = set(args.ids)
-        rows = [x for x in rows if x[0]["id"] in wanted]
-    n_labels = sum(len(x[3]) for x in rows)
-    print(f"# disputed pairs: {len(rows)}  disputed labels: {n_labels}")
-    if args.summary:
-        cnt = Counter(k for x in rows for k in x[3])
-        for k in LABELS:
-            print(f"  {k:13s} {cnt[k]}")
-        return
-    end = None if args.count is None else args.start + args.count
-    for i, (s, rc, rd, diff) in enumerate(rows[args.start:end], start=args.start):
-        print("=" * 100)
-        print(f"[{i}] {s['id']}  ({s['source']}, {s['company']})")
-        print(f"MESSAGE: {s['message']}")
-        print(f"REPLY:   {s['reply']}")
-        for k in diff:
-            print(f"  {k:13s} C={rc.get(k)!s:5s} D={rd.get(k)!s:5s}")
-        print(f"  C notes: {rc.get('notes', '')}")
-        print(f"  D notes: {rd.get('notes', '')}")
+    show_disputes([x for x in disputes() if x[3]], args, ("C", "D"))
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@ One module per concern: :mod:`.features` (alignment and swap tests), :mod:`.scor
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -15,11 +16,11 @@ from ..prepare import Prepared
 from ..report import AVerdict, Finding, Question, Report, Scores, SentenceNote
 from . import scores as _scores
 from .features import PairFeatures, measure
-from .findings import TONE_CODES, TALKS_PAST_FACTOR, find_findings, talks_past
+from .findings import TALKS_PAST_FACTOR, TONE_CODES, find_findings, talks_past
 from .five_as import judge_five_as
 from .questions import find_questions
 
-__all__ = ["judge", "score_pair", "ScoredPair", "measure", "PairFeatures", "empty_draft_report"]
+__all__ = ["PairFeatures", "ScoredPair", "empty_draft_report", "judge", "measure", "score_pair"]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..prepare import Prepared
 
-__all__ = ["PairFeatures", "measure", "TOP_K"]
+__all__ = ["TOP_K", "PairFeatures", "measure"]
 
 TOP_K = 10  # how many of the most similar other customers' messages the swap test averages
 SAME_MESSAGE = 0.98  # a bank message this close to the customer's message is the same message

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 
 from .. import resources
 from ..prepare import Prepared
 from ..report import Finding, Span
 
-__all__ = ["find_findings", "talks_past", "TONE_CODES", "TALKS_PAST_FACTOR"]
+__all__ = ["TALKS_PAST_FACTOR", "TONE_CODES", "find_findings", "talks_past"]
 
 # How much relevance is left when the draft is built on something the customer said is missing.
 TALKS_PAST_FACTOR = 0.35
@@ -24,7 +24,7 @@ _TEXT = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _placeholder_regex() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in resources.patterns()["regex"]["placeholder"]))
 
@@ -36,9 +36,8 @@ def find_findings(draft: Prepared) -> tuple[Finding, ...]:
         for span in draft.cue_evidence(code, limit=5):
             message, suggestion = _TEXT[code]
             out.append(Finding(code, message, span, suggestion))
-    raw = draft.raw[: len(draft.raw)]
-    limit = draft.clean.ends[-1] if draft.clean.ends else 0
-    for m in _placeholder_regex().finditer(raw, 0, limit):
+    limit = draft.clean.ends[-1] if draft.clean.ends else 0  # not in quoted history or sign-offs
+    for m in _placeholder_regex().finditer(draft.raw, 0, limit):
         message, suggestion = _TEXT["placeholder"]
         out.append(Finding("placeholder", message, Span("draft", m.start(), m.end(), m.group()), suggestion))
     return tuple(out)

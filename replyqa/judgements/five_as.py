@@ -3,9 +3,10 @@ evidence, reason and a suggestion that quotes the customer's own words where it 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Mapping, Sequence
+from functools import cache
+from typing import Any
 
 from .. import resources
 from ..config import Policy
@@ -13,7 +14,7 @@ from ..prepare import Prepared
 from ..report import AVerdict, Finding, Question, Scores, Span
 from .scores import combine
 
-__all__ = ["MessageKind", "message_kind", "judge_five_as"]
+__all__ = ["MessageKind", "judge_five_as", "message_kind"]
 
 HOSTILE_TONE = ("tone.mocking", "tone.blaming", "tone.arguing")
 
@@ -71,7 +72,7 @@ def _topic(message: Prepared) -> str | None:
     return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _route_regexes() -> tuple[re.Pattern[str], ...]:
     pats = resources.patterns()["regex"]
     return tuple(re.compile(p, re.MULTILINE) for key in ("email", "url", "named_agent") for p in pats[key])

@@ -1,14 +1,14 @@
 """The customer's questions and requests, and the draft sentence that takes each one up."""
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..config import Policy
 from ..prepare import Prepared
 from ..report import Question
 from .features import PairFeatures
 
-__all__ = ["find_questions", "ANSWER_TYPES"]
+__all__ = ["ANSWER_TYPES", "find_questions"]
 
 # What kind of sentence can answer which kind of question: a "when" question is answered by a
 # time or date, "how much" by an amount, "what will you do" by a commitment, "how do I" by steps.

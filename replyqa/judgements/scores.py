@@ -7,15 +7,21 @@ shipped in ``resources/weights.json``. Until trained weights exist the defaults 
 from __future__ import annotations
 
 import math
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from ..prepare import Prepared
 from .features import PairFeatures
 
-__all__ = ["relevance_features", "sentence_genericness", "genericness_features", "acknowledgement_features",
-           "combine", "DEFAULT_WEIGHTS"]
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "acknowledgement_features",
+    "combine",
+    "genericness_features",
+    "relevance_features",
+    "sentence_genericness",
+]
 
 # Hand-set starting points, replaced by learned weights from resources/weights.json
 # (scripts/train.py); a feature a model does not name has weight 0.

@@ -5,13 +5,13 @@ Everything is plain JSON, text or ``.npz`` (loaded with ``allow_pickle=False``).
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
 import numpy as np
 
-__all__ = ["phrases", "patterns", "boilerplate_sentences", "reference_messages", "reference_replies", "weights", "bank_vectors"]
+__all__ = ["bank_vectors", "boilerplate_sentences", "patterns", "phrases", "reference_messages", "reference_replies", "weights"]
 
 _PKG = "replyqa.resources"
 
@@ -20,39 +20,39 @@ def _text(name: str) -> str:
     return resources.files(_PKG).joinpath(name).read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def phrases() -> dict[str, list[str]]:
     data = json.loads(_text("phrases.json"))
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def patterns() -> dict[str, Any]:
     data = json.loads(_text("patterns.json"))
     return {k: v for k, v in data.items() if not k.startswith("_")}
 
 
-@lru_cache(maxsize=None)
+@cache
 def boilerplate_sentences() -> tuple[str, ...]:
     lines = _text("boilerplate.txt").splitlines()
     return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def reference_messages() -> tuple[str, ...]:
     """Real customer messages (IBM customer-care corpus, Apache-2.0) for the swap test."""
     lines = _text("reference_messages.jsonl").splitlines()
     return tuple(json.loads(line)["message"] for line in lines if line.strip())
 
 
-@lru_cache(maxsize=None)
+@cache
 def reference_replies() -> tuple[str, ...]:
     """Real agent replies (IBM customer-care corpus, Apache-2.0): how well a message fits replies in general."""
     lines = _text("reference_replies.jsonl").splitlines()
     return tuple(json.loads(line)["reply"] for line in lines if line.strip())
 
 
-@lru_cache(maxsize=None)
+@cache
 def weights() -> dict[str, Any]:
     """Learned weights and calibration maps (see MODEL_CARD.md beside this file)."""
     try:
