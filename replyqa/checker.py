@@ -4,7 +4,8 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,8 @@ from . import resources
 from .config import DEFAULT_POLICY, Policy
 from .errors import check_text
 from .judgements import empty_draft_report, judge, score_pair
-from .models import load_encoder, load_nlp
-from .prepare import Analyzer
+from .models import ENCODER_BACKENDS, load_encoder, load_nlp
+from .prepare import Analyzer, Parsed, Prepared
 from .report import Report
 
 __all__ = ["Checker", "check", "check_many"]
@@ -44,9 +45,14 @@ class Checker:
         Learned weights to use instead of the shipped ones: a JSON file written by
         ``scripts/train.py`` (for example the research weights trained on non-commercial
         data), or the loaded mapping. ``{}`` uses the hand-set defaults.
+    backend : {"auto", "onnx", "torch"}
+        How the default encoder (or one given by path) runs: ONNX Runtime (the same
+        embeddings with far less overhead per call; the default when onnxruntime is
+        installed) or sentence-transformers on PyTorch. See :func:`replyqa.models.load_encoder`.
     num_threads : int, optional
-        Threads PyTorch may use (``torch.set_num_threads``, process-wide). Default: leave
-        torch alone. On a busy small machine 1 is often several times faster (see README).
+        Threads the encoder may use (ONNX Runtime intra-op threads, or
+        ``torch.set_num_threads``, process-wide). Default: the backend's choice. On a busy
+        small machine 1 is often faster (see README).
     cache_size : int
         How many analysed texts to keep (bounded LRU).
 
@@ -62,11 +68,14 @@ class Checker:
     """
 
     def __init__(self, *, policy: Policy | None = None, nlp: Any = None, encoder: Any = None,
-                 weights: str | os.PathLike[str] | Mapping[str, Any] | None = None, num_threads: int | None = None,
-                 cache_size: int = 512) -> None:
+                 weights: str | os.PathLike[str] | Mapping[str, Any] | None = None, backend: str = "auto",
+                 num_threads: int | None = None, cache_size: int = 512) -> None:
         if num_threads is not None and (not isinstance(num_threads, int) or num_threads < 1):
             raise ValueError(f"The 'num_threads' argument of Checker() must be a positive int. Got {num_threads!r} instead.")
+        if backend not in ENCODER_BACKENDS:
+            raise ValueError(f"The 'backend' argument of Checker() must be one of {ENCODER_BACKENDS}. Got {backend!r} instead.")
         self.policy = policy or DEFAULT_POLICY
+        self.backend = backend
         self.num_threads = num_threads
         self.weights = weights
         self._weights = _load_weights(weights)
@@ -75,7 +84,7 @@ class Checker:
         self.cache_size = cache_size
         self.templates_: tuple[str, ...] = ()
         self._analyzer = Analyzer(
-            self._nlp_loader(nlp), self._encoder_loader(encoder, num_threads),
+            self._nlp_loader(nlp), self._encoder_loader(encoder, backend, num_threads),
             max_chars=self.policy.max_chars, max_sentences=self.policy.max_sentences, cache_size=cache_size,
         )
         self._banks: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
@@ -88,15 +97,11 @@ class Checker:
         return lambda: nlp
 
     @staticmethod
-    def _encoder_loader(encoder: Any, num_threads: int | None) -> Callable[[], Any]:
-        def load() -> Any:
-            if num_threads is not None:
-                import torch
-
-                torch.set_num_threads(num_threads)
-            return load_encoder(encoder) if encoder is None or isinstance(encoder, str) else encoder
-
-        return load
+    def _encoder_loader(encoder: Any, backend: str, num_threads: int | None) -> Callable[[], Any]:
+        if encoder is None or isinstance(encoder, (str, os.PathLike)):
+            name = None if encoder is None else os.fspath(encoder)
+            return lambda: load_encoder(name, backend=backend, num_threads=num_threads)
+        return lambda: encoder
 
     def __repr__(self) -> str:
         return f"Checker(policy={self.policy!r}, templates={len(self.templates_)})"
@@ -193,14 +198,26 @@ class Checker:
         for i, (m, d) in enumerate(items):
             check_text(m, f"message (pair {i})", "check_many()", allow_empty=False)
             check_text(d, f"draft (pair {i})", "check_many()", allow_empty=True)
-        batches: Iterator[int] = iter(range(0, len(items), batch_size))
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"The 'batch_size' argument of check_many() must be a positive int. Got {batch_size!r} instead.")
+        chunks: Iterable[Sequence[tuple[str, str]]] = [items[i : i + batch_size] for i in range(0, len(items), batch_size)]
         if progress:
             from tqdm.auto import tqdm
 
-            batches = iter(tqdm(list(batches), desc="replyqa", unit="batch"))
+            chunks = tqdm(chunks, desc="replyqa", unit="batch")
+        self._get_banks()
         out: list[Report] = []
-        for start in batches:
-            out.extend(self._check_prepared(items[start : start + batch_size]))
+        # A two-stage pipeline: while one thread encodes batch k (the encoder releases the GIL),
+        # this one parses batch k + 1 with spaCy and judges batch k - 1.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="replyqa-encode") as pool:
+            pending: tuple[Sequence[tuple[str, str]], Future[Any]] | None = None
+            for chunk in chunks:
+                future = pool.submit(self._embed, self._parse(chunk))
+                if pending is not None:
+                    out.extend(self._judge_all(pending[0], *pending[1].result()))
+                pending = (chunk, future)
+            if pending is not None:
+                out.extend(self._judge_all(pending[0], *pending[1].result()))
         return out
 
     @staticmethod
@@ -228,18 +245,29 @@ class Checker:
             for mp, dp in zip(messages, drafts)
         ]
 
-    def _check_prepared(self, items: Sequence[tuple[str, str]]) -> list[Report]:
+    def _parse(self, items: Sequence[tuple[str, str]]) -> tuple[Parsed, Parsed]:
+        return (self._analyzer.parse([m for m, _ in items], "message"),
+                self._analyzer.parse([d for _, d in items], "draft"))
+
+    def _embed(self, parsed: tuple[Parsed, Parsed]) -> tuple[list[Prepared], list[Prepared]]:
+        messages, drafts = parsed
+        return self._analyzer.embed(messages), self._analyzer.embed(drafts)
+
+    def _judge_all(self, items: Sequence[tuple[str, str]], messages: list[Prepared],
+                   drafts: list[Prepared]) -> list[Report]:
         bank, replies, canned = self._get_banks()
-        weights = self._weights
-        messages = self._analyzer.prepare_many([m for m, _ in items], "message")
-        drafts = self._analyzer.prepare_many([d for _, d in items], "draft")
         out = []
-        for (m, d), mp, dp in zip(items, messages, drafts):
+        for (_, d), mp, dp in zip(items, messages, drafts):
             if not d.strip() or not dp.sentences:
                 out.append(empty_draft_report(mp, d, self.policy))
             else:
-                out.append(judge(mp, dp, bank=bank, replies=replies, canned=canned, weights=weights, policy=self.policy))
+                out.append(judge(mp, dp, bank=bank, replies=replies, canned=canned, weights=self._weights,
+                                 policy=self.policy))
         return out
+
+    def _check_prepared(self, items: Sequence[tuple[str, str]]) -> list[Report]:
+        self._get_banks()
+        return self._judge_all(items, *self._embed(self._parse(items)))
 
 
 def _load_weights(weights: Any) -> Mapping[str, Any]:

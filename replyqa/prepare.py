@@ -19,7 +19,7 @@ from . import resources
 from .clean import CleanText, clean
 from .report import Span
 
-__all__ = ["Analyzer", "LRUCache", "Prepared", "Sentence"]
+__all__ = ["Analyzer", "LRUCache", "Parsed", "Prepared", "Sentence"]
 
 # spaCy's coarse tags whose lemmas carry the content of a sentence
 CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
@@ -54,6 +54,16 @@ class Sentence:
     absent: frozenset[str] = frozenset()  # lemmas of things the writer says they do not have
     absent_phrases: tuple[str, ...] = ()  # the same, as written ("promo code")
     negated: bool = False
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """Texts parsed but not yet embedded (see :meth:`Analyzer.parse`)."""
+
+    source: str
+    texts: list[str]
+    found: list[Prepared | None]  # analyses already in the cache
+    pending: list[tuple[str, CleanText, tuple[Sentence, ...], dict[str, tuple[tuple[int, int], ...]], str]]
 
 
 @dataclass(frozen=True)
@@ -154,7 +164,9 @@ class Analyzer:
         self.max_sentences = max_sentences
         self.texts = LRUCache(cache_size)
         self.embeddings = LRUCache(cache_size * 16)
-        self._model_lock = threading.RLock()
+        self._model_lock = threading.RLock()  # loading models
+        self._nlp_lock = threading.Lock()  # spaCy pipelines are not documented as thread-safe
+        self._encoder_lock = threading.Lock()
         self._nlp: Any = None
         self._encoder: Any = None
         self._matchers: Any = None
@@ -186,7 +198,7 @@ class Analyzer:
         found = {t: self.embeddings.get(t) for t in dict.fromkeys(texts)}
         missing = [t for t, v in found.items() if v is None]
         if missing:
-            with self._model_lock:
+            with self._encoder_lock:
                 vecs = np.asarray(
                     self.encoder.encode(list(missing), batch_size=64, show_progress_bar=False, convert_to_numpy=True),
                     dtype=np.float32,
@@ -209,32 +221,46 @@ class Analyzer:
 
     def prepare_many(self, texts: Sequence[str], source: str) -> list[Prepared]:
         """Prepare many texts: parse with ``nlp.pipe`` and embed all new sentences in one call."""
-        results: list[Prepared | None] = [self.texts.get((source, t)) for t in texts]
-        todo = list(dict.fromkeys(t for t, r in zip(texts, results) if r is None))
+        return self.embed(self.parse(texts, source))
+
+    def parse(self, texts: Sequence[str], source: str) -> Parsed:
+        """The first half of :meth:`prepare_many`: cleaning, spaCy and language, no encoder.
+
+        :meth:`embed` finishes the job; the two may run in different threads, so a batch's
+        sentences are encoded while the next batch is parsed (see ``Checker.check_many``).
+        """
+        found: list[Prepared | None] = [self.texts.get((source, t)) for t in texts]
+        todo = list(dict.fromkeys(t for t, r in zip(texts, found) if r is None))
+        pending = []
         if todo:
             cleaned = [clean(t, self.max_chars) for t in todo]
             nlp = self.nlp
-            with self._model_lock:
+            with self._nlp_lock:
                 docs = list(nlp.pipe([c.text for c in cleaned], batch_size=64))
-            parsed = [self._sentences(doc) for doc in docs]
-            self.encode([s.text for sents, _ in parsed for s in sents])
-            fresh: dict[str, Prepared] = {}
-            for raw, c, (sents, cue_spans) in zip(todo, cleaned, parsed):
-                vectors = self.encode([s.text for s in sents])
-                prepared = Prepared(
-                    source=source,
-                    clean=c,
-                    sentences=tuple(sents),
-                    vectors=vectors,
-                    vector=_mean_vector(vectors, [s.n_tokens for s in sents], self.dim),
-                    cue_spans=cue_spans,
-                    language=self._language_of(c.text),
-                    flags=c.flags,
-                )
-                self.texts.put((source, raw), prepared)
-                fresh[raw] = prepared
-            results = [r if r is not None else fresh[t] for t, r in zip(texts, results)]
-        return results  # type: ignore[return-value]
+            for raw, c, doc in zip(todo, cleaned, docs):
+                sentences, cue_spans = self._sentences(doc)
+                pending.append((raw, c, tuple(sentences), cue_spans, self._language_of(c.text)))
+        return Parsed(source, list(texts), found, pending)
+
+    def embed(self, parsed: Parsed) -> list[Prepared]:
+        """The second half of :meth:`prepare_many`: embed the new sentences, build and cache."""
+        self.encode([s.text for _, _, sentences, _, _ in parsed.pending for s in sentences])
+        fresh: dict[str, Prepared] = {}
+        for raw, c, sentences, cue_spans, language in parsed.pending:
+            vectors = self.encode([s.text for s in sentences])
+            prepared = Prepared(
+                source=parsed.source,
+                clean=c,
+                sentences=sentences,
+                vectors=vectors,
+                vector=_mean_vector(vectors, [s.n_tokens for s in sentences], self.dim),
+                cue_spans=cue_spans,
+                language=language,
+                flags=c.flags,
+            )
+            self.texts.put((parsed.source, raw), prepared)
+            fresh[raw] = prepared
+        return [r if r is not None else fresh[t] for t, r in zip(parsed.texts, parsed.found)]
 
     def _sentences(self, doc: Any) -> tuple[list[Sentence], dict[str, tuple[tuple[int, int], ...]]]:
         phrase_matcher, matcher = self._matchers

@@ -5,7 +5,7 @@ Everything is plain JSON, text or ``.npz`` (loaded with ``allow_pickle=False``).
 from __future__ import annotations
 
 import json
-from functools import cache, lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
