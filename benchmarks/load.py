@@ -4,7 +4,7 @@ Usage::
 
     python benchmarks/load.py                          # 10,000 checks, 4 threads
     python benchmarks/load.py --checks 2000 --threads 4
-    python benchmarks/load.py --json results/load.json --torch-threads 1
+    python benchmarks/load.py --json results/load.json --encoder-threads 1
 
 The work list cycles through ~1,000 distinct real pairs from the shared corpora (same filter
 and seed as ``bench.py``: messages of 30-90 words, replies of 12+ words, from twcs_airlines and
@@ -162,12 +162,13 @@ def run_threads(checker: Any, progress: Progress, n_threads: int) -> float:
     return time.perf_counter() - start
 
 
-def serial_results(items: list[Pair], indices: Sequence[int], warm: list[Pair]) -> tuple[dict[int, dict[str, Any]], float]:
+def serial_results(items: list[Pair], indices: Sequence[int], warm: list[Pair],
+                   **options: Any) -> tuple[dict[int, dict[str, Any]], float]:
     """A fresh Checker's results, one check at a time (models are shared per process; caches start
     empty apart from the ``warm`` pairs, which build the checker's banks)."""
     from replyqa import Checker
 
-    checker = Checker()
+    checker = Checker(**options)
     warm_up(checker, warm)
     start = time.perf_counter()
     out = {i: checker.check(*items[i]).to_dict() for i in indices}
@@ -206,12 +207,6 @@ def compare(threaded: dict[int, dict[str, Any]], serial: dict[int, dict[str, Any
             "tolerance": FLOAT_TOL, "examples": [f"item {i}{d}" for i, d in differing[:3]]}
 
 
-def torch_threads() -> int:
-    import torch
-
-    return torch.get_num_threads()
-
-
 def warm_up(checker: Any, pairs: list[Pair]) -> None:
     for message, draft in pairs:
         checker.check(message, draft)
@@ -228,15 +223,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                     help="distinct pairs checked (batched) before 'start' so the bounded caches are full (default 1000; 0 = none)")
     ap.add_argument("--distinct", type=int, default=1000, help="distinct pairs to cycle through (default 1000)")
     ap.add_argument("--json", metavar="PATH", help="also write the figures to this JSON file")
-    ap.add_argument("--torch-threads", type=int, metavar="N",
-                    help="torch.set_num_threads(N) after warm-up (default: leave torch's own setting)")
+    ap.add_argument("--encoder-threads", type=int, metavar="N",
+                    help="Checker(num_threads=N): threads of the encoder (default: the backend's own choice)")
+    ap.add_argument("--backend", default="auto", choices=("auto", "onnx", "torch"), help="Checker(backend=...)")
     return ap.parse_args(argv)
 
 
 def report(f: dict[str, Any]) -> None:
     c = f["comparison"]
     rows = [
-        ("checks / threads (torch threads)", f"{f['checks']} / {f['threads']} ({f['torch_threads']}) ({f['distinct']} distinct pairs, {EDIT_SHARE:.0%} editor repeats)"),
+        ("checks / threads (encoder, its threads)", f"{f['checks']} / {f['threads']} ({f['encoder']}, {f['encoder_threads']}) ({f['distinct']} distinct pairs, {EDIT_SHARE:.0%} editor repeats)"),
         ("wall time", f"{f['seconds']:.1f} s"),
         ("checks/s", f"{f['checks_per_s']:.1f}"),
         ("serial check() rate on the sample (fresh caches)", f"{f['serial_checks_per_s']:.1f} checks/s"),
@@ -270,13 +266,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     pairs = load_pairs(root)
     items = work_list(pairs, args.checks, args.distinct)
     sample = sorted(random.Random(SEED + 1).sample(range(len(items)), min(SAMPLE_SIZE, len(items))))
-    checker = Checker()
+    checker = Checker(backend=args.backend, num_threads=args.encoder_threads)
     warm = pairs[-10:]
     warm_up(checker, warm)  # pairs outside the work list: load models and banks
-    if args.torch_threads:
-        import torch
-
-        torch.set_num_threads(args.torch_threads)
     rss_models = rss_mb()
     if args.warm_pairs:
         # one batched pass over the work's distinct pairs fills the bounded caches, so the
@@ -289,7 +281,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     f: dict[str, Any] = {"checks": len(items), "threads": args.threads, "distinct": min(args.distinct, len(pairs)),
                          "rss_models_mb": rss_models, "warm_pairs": args.warm_pairs,
                          "rss_start_mb": rss_mb(), "loadavg_start": list(os.getloadavg()),
-                         "torch_threads": torch_threads()}
+                         "encoder": type(checker._analyzer.encoder).__name__, "encoder_threads": args.encoder_threads}
     print(f"RSS after warm-up: {f['rss_start_mb']:.0f} MB; running {len(items)} checks on {args.threads} threads",
           flush=True)
     sampler = Sampler(progress)
@@ -302,7 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
              loadavg_end=list(os.getloadavg()))
     f["growth_pct"] = 100 * (f["rss_end_mb"] / f["rss_start_mb"] - 1)
     f["growth_half_pct"] = 100 * (f["rss_end_mb"] / f["rss_half_mb"] - 1) if f["rss_half_mb"] else None
-    serial, serial_s = serial_results(items, sample, warm)
+    serial, serial_s = serial_results(items, sample, warm, backend=args.backend,
+                                       num_threads=args.encoder_threads)
     f["serial_checks_per_s"] = len(sample) / serial_s
     f["comparison"] = compare(progress.results, serial)
     f["rss_peak_mb"] = rss_peak_mb()

@@ -88,6 +88,7 @@ class Checker:
             max_chars=self.policy.max_chars, max_sentences=self.policy.max_sentences, cache_size=cache_size,
         )
         self._banks: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._executor: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 
     @staticmethod
@@ -209,15 +210,15 @@ class Checker:
         out: list[Report] = []
         # A two-stage pipeline: while one thread encodes batch k (the encoder releases the GIL),
         # this one parses batch k + 1 with spaCy and judges batch k - 1.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="replyqa-encode") as pool:
-            pending: tuple[Sequence[tuple[str, str]], Future[Any]] | None = None
-            for chunk in chunks:
-                future = pool.submit(self._embed, self._parse(chunk))
-                if pending is not None:
-                    out.extend(self._judge_all(pending[0], *pending[1].result()))
-                pending = (chunk, future)
+        pool = self._pool()
+        pending: tuple[Sequence[tuple[str, str]], Future[Any]] | None = None
+        for chunk in chunks:
+            future = pool.submit(self._embed, self._parse(chunk))
             if pending is not None:
                 out.extend(self._judge_all(pending[0], *pending[1].result()))
+            pending = (chunk, future)
+        if pending is not None:
+            out.extend(self._judge_all(pending[0], *pending[1].result()))
         return out
 
     @staticmethod
@@ -245,6 +246,14 @@ class Checker:
             for mp, dp in zip(messages, drafts)
         ]
 
+    def _pool(self) -> ThreadPoolExecutor:
+        """One worker thread that runs the encoder while the caller's thread runs spaCy."""
+        if self._executor is None:
+            with self._lock:
+                if self._executor is None:
+                    self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="replyqa-encode")
+        return self._executor
+
     def _parse(self, items: Sequence[tuple[str, str]]) -> tuple[Parsed, Parsed]:
         return (self._analyzer.parse([m for m, _ in items], "message"),
                 self._analyzer.parse([d for _, d in items], "draft"))
@@ -267,7 +276,11 @@ class Checker:
 
     def _check_prepared(self, items: Sequence[tuple[str, str]]) -> list[Report]:
         self._get_banks()
-        return self._judge_all(items, *self._embed(self._parse(items)))
+        messages = self._analyzer.parse([m for m, _ in items], "message")
+        embedded = self._pool().submit(self._analyzer.embed, messages)  # encode the message ...
+        drafts = self._analyzer.parse([d for _, d in items], "draft")  # ... while spaCy reads the draft
+        drafts_embedded = self._analyzer.embed(drafts)
+        return self._judge_all(items, embedded.result(), drafts_embedded)
 
 
 def _load_weights(weights: Any) -> Mapping[str, Any]:
