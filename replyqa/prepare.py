@@ -10,7 +10,7 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -19,7 +19,7 @@ from . import resources
 from .clean import CleanText, clean
 from .report import Span
 
-__all__ = ["Analyzer", "LRUCache", "Parsed", "Prepared", "Sentence"]
+__all__ = ["Analyzer", "LRUCache", "Parsed", "Prepared", "Sentence", "segments"]
 
 # spaCy's coarse tags whose lemmas carry the content of a sentence
 CONTENT_POS = {"NOUN", "PROPN", "VERB", "ADJ", "NUM"}
@@ -163,6 +163,7 @@ class Analyzer:
         self.max_chars = max_chars
         self.max_sentences = max_sentences
         self.texts = LRUCache(cache_size)
+        self.segments = LRUCache(cache_size * 16)  # spaCy analyses of segments (see segments())
         self.embeddings = LRUCache(cache_size * 16)
         self._model_lock = threading.RLock()  # loading models
         self._nlp_lock = threading.Lock()  # spaCy pipelines are not documented as thread-safe
@@ -234,13 +235,39 @@ class Analyzer:
         pending = []
         if todo:
             cleaned = [clean(t, self.max_chars) for t in todo]
+            segmented = [segments(c.text) for c in cleaned]
+            analyses = self._analyse_segments([c.text[a:b] for c, segs in zip(cleaned, segmented) for a, b in segs])
+            for raw, c, segs in zip(todo, cleaned, segmented):
+                sentences, cue_spans = self._assemble(c.text, segs, analyses)
+                pending.append((raw, c, sentences, cue_spans, self._language_of(c.text)))
+        return Parsed(source, list(texts), found, pending)
+
+    def _analyse_segments(self, texts: Sequence[str]) -> dict[str, tuple[list[Sentence], dict[str, Any]]]:
+        """spaCy's analysis of each segment, through the segment cache, new ones in one ``nlp.pipe``."""
+        found = {t: self.segments.get(t) for t in dict.fromkeys(texts)}
+        missing = [t for t, v in found.items() if v is None]
+        if missing:
             nlp = self.nlp
             with self._nlp_lock:
-                docs = list(nlp.pipe([c.text for c in cleaned], batch_size=64))
-            for raw, c, doc in zip(todo, cleaned, docs):
-                sentences, cue_spans = self._sentences(doc)
-                pending.append((raw, c, tuple(sentences), cue_spans, self._language_of(c.text)))
-        return Parsed(source, list(texts), found, pending)
+                docs = list(nlp.pipe(missing, batch_size=256))
+            for text, doc in zip(missing, docs):
+                found[text] = self._sentences(doc)
+                self.segments.put(text, found[text])
+        return found  # type: ignore[return-value]
+
+    def _assemble(self, text: str, segs: list[tuple[int, int]], analyses: dict[str, Any],
+                  ) -> tuple[tuple[Sentence, ...], dict[str, tuple[tuple[int, int], ...]]]:
+        """The text's sentences and cue spans, from its segments' analyses shifted into place."""
+        sentences: list[Sentence] = []
+        cue_spans: dict[str, list[tuple[int, int]]] = {}
+        for a, b in segs:
+            sents, cues = analyses[text[a:b]]
+            sentences.extend(replace(s, start=s.start + a, end=s.end + a) for s in sents)
+            for label, spans in cues.items():
+                cue_spans.setdefault(label, []).extend((x + a, y + a) for x, y in spans)
+            if len(sentences) >= self.max_sentences:
+                break
+        return tuple(sentences[: self.max_sentences]), {k: tuple(v) for k, v in cue_spans.items()}
 
     def embed(self, parsed: Parsed) -> list[Prepared]:
         """The second half of :meth:`prepare_many`: embed the new sentences, build and cache."""
@@ -420,6 +447,40 @@ def _is_question(sent: Any) -> bool:
     if first.tag_ in ("WDT", "WP", "WP$", "WRB") and second.pos_ in ("AUX", "VERB"):
         return True
     return first.lower_ in _QUESTION_AUX and first.pos_ == "AUX" and second.pos_ in ("PRON", "PROPN", "NOUN", "DET")
+
+
+# A segment ends at a line break, or after . ! ? (and closing quotes/brackets) and white space
+# when the next word starts with a capital, a digit, @ or # -- unless the word before is a
+# common abbreviation or a single letter ("Mr. Smith", "e.g. Paris", "J. Doe").
+_SEGMENT_END = re.compile(r"[ \t]*\n\s*|(?<=[.!?])(?P<close>[\"'\u201d\u2019)\]]*)[ \t]+(?=[\"'\u201c\u2018(\[]?[A-Z0-9@#])")
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "vs", "etc", "e.g", "i.e", "no", "approx", "jr", "sr", "inc", "ltd",
+                  "co", "corp", "dept", "est", "fig", "hr", "min", "mt", "nr", "ref", "tel", "u.s", "a.m", "p.m"}
+_WORD_BEFORE = re.compile(r"(\S+)$")
+
+
+def segments(text: str) -> list[tuple[int, int]]:
+    """Cut a cleaned text into stretches spaCy parses on its own: sentences by their punctuation,
+    and lines. Each is analysed and cached once, so an edited draft re-parses only the sentence
+    that changed; spaCy still splits a segment further where it sees more than one sentence.
+    Returns ``(start, end)`` offsets of non-blank segments, trimmed of surrounding white space."""
+    out: list[tuple[int, int]] = []
+    start = 0
+    for m in _SEGMENT_END.finditer(text):
+        if "\n" not in m.group(0):
+            before = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
+            word = before.group(1).lower().rstrip("\"'\u201d\u2019)]").rstrip(".!?").lstrip("\"'\u201c\u2018([") if before else ""
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+                continue
+        out.append((start, m.start() + len(m.group("close") or "")))
+        start = m.end()
+    out.append((start, len(text)))
+    trimmed = []
+    for a, b in out:
+        chunk = text[a:b]
+        if chunk.strip():
+            left = len(chunk) - len(chunk.lstrip())
+            trimmed.append((a + left, a + len(chunk.rstrip())))
+    return trimmed
 
 
 def _split_sentences(doc: Any) -> Iterable[Any]:

@@ -15,6 +15,19 @@ def test_check_many_gives_the_same_reports_as_check(checker):
     assert checker.check_many(pairs) == [checker.check(m, d) for m, d in pairs]
 
 
+def test_pipelined_check_many_from_cold_caches_equals_one_check_at_a_time():
+    """check_many encodes batch k in a worker thread while it parses batch k + 1: same reports."""
+    pairs = [(s.message, s.draft) for s in STORIES] * 2
+    batched = Checker().check_many(pairs, batch_size=2)
+    serial = Checker()
+    assert batched == [serial.check(m, d) for m, d in pairs]
+
+
+def test_check_many_rejects_a_batch_size_below_one(checker):
+    with pytest.raises(ValueError, match="batch_size"):
+        checker.check_many([("Where is my refund?", "It is on its way.")], batch_size=0)
+
+
 def test_check_many_keeps_input_order_across_batches(checker):
     pairs = [(s.message, s.draft) for s in STORIES] * 3
     reports = checker.check_many(pairs, batch_size=4)
@@ -57,6 +70,33 @@ def test_editor_recheck_encodes_only_the_changed_sentence(checker):
     finally:
         encoder.encode = original
     assert calls == [["It reaches your card within 5 working days."]]
+
+
+def test_editor_recheck_parses_only_the_changed_sentence(checker):
+    draft = "Sorry about the double charge on order 88231. I've asked billing to reverse it."
+    checker.check(MESSAGE, draft)
+    calls = []
+    nlp = checker._analyzer.nlp
+
+    def counting(texts, **kwargs):
+        texts = list(texts)
+        calls.append(texts)
+        return type(nlp).pipe(nlp, texts, **kwargs)
+
+    nlp.pipe = counting
+    try:
+        checker.check(MESSAGE, draft + " You will see it on your card within 5 working days.")
+    finally:
+        del nlp.pipe
+    assert calls == [["You will see it on your card within 5 working days."]]
+
+
+def test_a_report_does_not_depend_on_what_was_checked_before(checker):
+    """Sentences are analysed and cached one by one; a warm cache gives the same report as a cold one."""
+    first = "Sorry about the double charge. I've refunded it today."
+    second = "I've refunded it today. Sorry about the double charge."
+    checker.check(MESSAGE, first)
+    assert checker.check(MESSAGE, second) == Checker().check(MESSAGE, second)
 
 
 def test_user_supplied_models_are_used(checker):
