@@ -72,3 +72,12 @@ def test_talks_past_does_not_fire_when_the_draft_provides_what_was_missing(check
     message = "My lamp arrived cracked and with no bulb. Can you send a new lamp and bulb?"
     draft = "I'm sorry your lamp arrived cracked: I've sent a new lamp and bulb by express delivery today."
     assert not any(f.code == "talks_past" for f in checker.check(message, draft).findings)
+
+
+
+def test_a_partly_answered_question_gives_a_partial_answer_score(checker):
+    """Answer is bounded by the least answered question, and a partial take-up counts partly."""
+    message = "My order 4471 arrived without the charger. When will you send the charger?"
+    none = checker.check(message, "Thanks for being a loyal customer.")
+    partial = checker.check(message, "Sorry the charger was missing from order 4471.")
+    assert none.five_as["answer"].score < partial.five_as["answer"].score

@@ -62,7 +62,10 @@ def score_pair(message: Prepared, draft: Prepared, *, bank: np.ndarray, replies:
         relevance *= TALKS_PAST_FACTOR
         acknowledgement *= TALKS_PAST_FACTOR
 
-    answered = sum(q.answered for q in questions) / len(questions) if questions else 1.0
+    # SPEC: every question is taken up individually, so the least answered one bounds the score; a
+    # partial take-up counts partly (all-or-nothing failed more gold-dev drafts that annotators
+    # saw answered)
+    answered = min((min(1.0, q.score / policy.question_answered_threshold) for q in questions), default=1.0)
     answer_score = relevance * answered * (1.0 - max(0.0, genericness - 0.5)) * (1.0 - 0.5 * tone)
     provisional = Scores(relevance, acknowledgement, genericness, 0.0)
     five_as, a_inputs = judge_five_as(message, draft, provisional, answer_score, questions, ack_sentences,
