@@ -1,7 +1,6 @@
 """notebooks/evaluation.ipynb must keep running: execute it on a small sample of the gold labels."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
