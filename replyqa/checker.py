@@ -15,7 +15,7 @@ from . import resources
 from .config import DEFAULT_POLICY, Policy
 from .errors import check_text
 from .judgements import empty_draft_report, judge, score_pair
-from .models import ENCODER_BACKENDS, load_encoder, load_nlp
+from .models import ENCODER_BACKENDS, load_encoder, load_nlp, set_torch_threads
 from .prepare import Analyzer, Parsed, Prepared
 from .report import Report
 
@@ -102,7 +102,12 @@ class Checker:
         if encoder is None or isinstance(encoder, (str, os.PathLike)):
             name = None if encoder is None else os.fspath(encoder)
             return lambda: load_encoder(name, backend=backend, num_threads=num_threads)
-        return lambda: encoder
+
+        def given() -> Any:  # the caller's own encoder: most are PyTorch models
+            set_torch_threads(num_threads)
+            return encoder
+
+        return given
 
     def __repr__(self) -> str:
         return f"Checker(policy={self.policy!r}, templates={len(self.templates_)})"
@@ -277,6 +282,8 @@ class Checker:
     def _check_prepared(self, items: Sequence[tuple[str, str]]) -> list[Report]:
         self._get_banks()
         messages = self._analyzer.parse([m for m, _ in items], "message")
+        if not messages.pending:  # the editor's re-check: the message is cached, nothing to overlap
+            return self._judge_all(items, *self._embed((messages, self._analyzer.parse([d for _, d in items], "draft"))))
         embedded = self._pool().submit(self._analyzer.embed, messages)  # encode the message ...
         drafts = self._analyzer.parse([d for _, d in items], "draft")  # ... while spaCy reads the draft
         drafts_embedded = self._analyzer.embed(drafts)

@@ -112,17 +112,15 @@ def _cached_export(model_dir: Path) -> Path:
     """The export of ``model_dir`` in the cache folder, made now if missing (in the system's
     temporary folder when the cache folder cannot be written)."""
     name = f"{_fingerprint(model_dir)}.onnx"
-    folders = [cache_dir() / "encoders", Path(tempfile.gettempdir()) / f"replyqa-{os.getuid() if hasattr(os, 'getuid') else 'user'}"]
-    for folder in folders:
-        if (folder / name).is_file():
-            return folder / name
-    for folder in folders:
-        try:
-            return export_onnx(model_dir, folder / name)
-        except OSError:
-            if folder == folders[-1]:
-                raise
-    raise AssertionError("unreachable")
+    primary = cache_dir() / "encoders" / name
+    fallback = Path(tempfile.gettempdir()) / f"replyqa-{os.getuid() if hasattr(os, 'getuid') else 'user'}" / name
+    for path in (primary, fallback):
+        if path.is_file():
+            return path
+    try:
+        return export_onnx(model_dir, primary)
+    except OSError:
+        return export_onnx(model_dir, fallback)
 
 
 class OnnxEncoder:

@@ -183,25 +183,33 @@ def _load_onnx(folder: Path, num_threads: int | None) -> Encoder:
         import onnxruntime  # noqa: F401
     except ImportError as exc:
         raise ModelNotInstalledError("onnxruntime is not installed. Run: pip install onnxruntime") from exc
-    from .encoders import OnnxEncoder, supports_onnx
+    from .encoders import OnnxEncoder
 
-    if not supports_onnx(folder):
-        raise ValueError(f"{folder} is not a mean-pooling sentence-transformers model")
-    return OnnxEncoder(folder, num_threads=num_threads)
+    return OnnxEncoder(folder, num_threads=num_threads)  # refuses a model it cannot reproduce exactly
 
 
 def _load_torch(folder: Path, num_threads: int | None) -> Encoder:
     try:
-        import torch
+        import torch  # noqa: F401  (sentence-transformers needs it; say so clearly)
     except ImportError as exc:
         raise ModelNotInstalledError(f"PyTorch is not installed. Run: {TORCH_INSTALL}") from exc
     try:
         from sentence_transformers import SentenceTransformer
     except ImportError as exc:
         raise ModelNotInstalledError("sentence-transformers is not installed. Run: pip install sentence-transformers") from exc
-    if num_threads is not None:
-        torch.set_num_threads(num_threads)
+    set_torch_threads(num_threads)
     return SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+
+
+def set_torch_threads(num_threads: int | None) -> None:
+    """``torch.set_num_threads`` (process-wide), when asked and torch is installed."""
+    if num_threads is None:
+        return
+    try:
+        import torch  # noqa: F401  (sentence-transformers needs it; say so clearly)
+    except ImportError:
+        return
+    torch.set_num_threads(num_threads)
 
 
 def _in_hf_cache(model_id: str) -> bool:

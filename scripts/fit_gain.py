@@ -20,22 +20,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
 import numpy as np
-from sklearn.metrics import roc_auc_score
 
-REPO = Path(__file__).resolve().parents[1]
+from replyqa.evaluate import CANNED_MIN_COUNT, resolve_data_dir, roc_auc
+
 CORPUS = "twcs_airlines/twcs_airlines_pairs.jsonl"
-CANNED_MIN_COUNT = 5
 SEED = 7
-
-
-def data_dir() -> Path:
-    env = os.environ.get("REPLYQA_SHARED_DATA")
-    return Path(env) if env else REPO.parent / "shared" / "data"
 
 
 def company_split(rows: list[dict], company: str, history_share: float = 0.6) -> tuple[list[dict], list[dict]]:
@@ -58,10 +51,6 @@ def sample_test(test: list[dict], per_class: int, rng: np.random.Generator) -> l
     return out
 
 
-def auc(labels: np.ndarray, scores: np.ndarray) -> float:
-    return float(roc_auc_score(labels, scores)) if 0 < labels.sum() < len(labels) else float("nan")
-
-
 def measure(rows: list[dict], company: str, n_history: int, per_class: int, threads: int | None) -> dict:
     from replyqa import Checker
 
@@ -80,8 +69,8 @@ def measure(rows: list[dict], company: str, n_history: int, per_class: int, thre
         "company": company, "history_replies": len(history_texts), "templates_learned": len(fitted.templates_),
         "test_canned": int(labels.sum()), "test_one_off": int((labels == 0).sum()),
         "test_canned_unseen": int((labels[unseen] == 1).sum()),
-        "auc_shipped": auc(labels, before), "auc_fitted": auc(labels, after),
-        "auc_shipped_unseen": auc(labels[unseen], before[unseen]), "auc_fitted_unseen": auc(labels[unseen], after[unseen]),
+        "auc_shipped": roc_auc(labels, before), "auc_fitted": roc_auc(labels, after),
+        "auc_shipped_unseen": roc_auc(labels[unseen], before[unseen]), "auc_fitted_unseen": roc_auc(labels[unseen], after[unseen]),
         "one_off_mean_genericness_shipped": float(before[labels == 0].mean()),
         "one_off_mean_genericness_fitted": float(after[labels == 0].mean()),
     }
@@ -89,13 +78,14 @@ def measure(rows: list[dict], company: str, n_history: int, per_class: int, thre
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data-dir", help="the shared corpora (default: $REPLYQA_SHARED_DATA or ../shared/data)")
     ap.add_argument("--companies", nargs="+", default=["Delta", "AmericanAir"])
     ap.add_argument("--history", type=int, default=3000, help="latest history replies given to fit() (default 3000)")
     ap.add_argument("--per-class", type=int, default=200, help="test replies per class (default 200)")
     ap.add_argument("--threads", type=int, default=1, help="encoder threads (default 1)")
     ap.add_argument("--json", metavar="PATH", help="also write the figures to this JSON file")
     args = ap.parse_args(argv)
-    path = data_dir() / CORPUS
+    path = resolve_data_dir(args.data_dir) / CORPUS
     if not path.is_file():
         print(f"skipped: {path} not found; set REPLYQA_SHARED_DATA")
         return 0

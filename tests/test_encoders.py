@@ -81,6 +81,16 @@ def test_unknown_backend_is_a_clear_error():
         load_encoder(backend="gpu")
 
 
-def test_explicit_onnx_file_is_used(tmp_path, onnx_encoder):
+def test_explicit_onnx_file_is_used(onnx_encoder):
     clone = OnnxEncoder(_default_encoder_path(), onnx_encoder.onnx_path, num_threads=1)
     assert np.array_equal(clone.encode(SENTENCES[:3]), onnx_encoder.encode(SENTENCES[:3]))
+
+
+def test_num_threads_reaches_a_callers_own_pytorch_encoder(torch_encoder):
+    torch = pytest.importorskip("torch")
+    before = torch.get_num_threads()
+    try:
+        Checker(encoder=torch_encoder, num_threads=1).check("Where is my refund?", "It was issued today.")
+        assert torch.get_num_threads() == 1
+    finally:
+        torch.set_num_threads(before)
