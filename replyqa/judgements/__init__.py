@@ -38,12 +38,15 @@ class ScoredPair:
 
 
 def score_pair(message: Prepared, draft: Prepared, *, bank: np.ndarray, replies: np.ndarray, canned: np.ndarray,
-               weights: Mapping[str, Any], policy: Policy) -> ScoredPair:
-    """Compute the scores, questions, findings and 5 As of one pair."""
+               weights: Mapping[str, Any], policy: Policy, cross: float | None = None) -> ScoredPair:
+    """Compute the scores, questions, findings and 5 As of one pair (``cross``: a cross-encoder's
+    logit for the pair, a relevance feature when the checker has one)."""
     f = measure(message, draft, bank, replies, canned)
     sent_generic = _scores.sentence_genericness(message, draft, f, weights)
     inputs = {"genericness": _scores.genericness_features(draft, f, sent_generic),
               "relevance": _scores.relevance_features(message, draft, f, sent_generic)}
+    if cross is not None:
+        inputs["relevance"]["cross"] = float(cross)
     inputs["acknowledgement"], ack_sentences = _scores.acknowledgement_features(message, draft, f)
     # SPEC: 1.0 means every sentence would fit any customer's message unchanged, so a draft whose
     # every sentence is certainly boilerplate is that generic (the threshold was chosen on gold
@@ -88,9 +91,10 @@ def score_pair(message: Prepared, draft: Prepared, *, bank: np.ndarray, replies:
 
 
 def judge(message: Prepared, draft: Prepared, *, bank: np.ndarray, replies: np.ndarray, canned: np.ndarray,
-          weights: Mapping[str, Any], policy: Policy) -> Report:
+          weights: Mapping[str, Any], policy: Policy, cross: float | None = None) -> Report:
     """Score one pair and explain the verdicts."""
-    scored = score_pair(message, draft, bank=bank, replies=replies, canned=canned, weights=weights, policy=policy)
+    scored = score_pair(message, draft, bank=bank, replies=replies, canned=canned, weights=weights, policy=policy,
+                        cross=cross)
     f, sent_generic = scored.f, scored.sentence_generic
     notes = tuple(
         SentenceNote(
