@@ -8,7 +8,9 @@ Four sections, each reported for replyqa and, side by side, for baselines:
     opening exchanges reported apart from later turns.
 ``usefulness``
     STC-3 replies judged by 19 annotators: Spearman correlation of ``overall`` with the share
-    who found the reply useful, and ROC AUC for "useful" (share >= 0.5).
+    who found the reply useful, and ROC AUC for "useful" (share >= 0.5); on every reply
+    (``stc3``) and on the dialogues of the held-out half (``stc3/held_out``, see
+    :func:`stc3_held_out`), which research weights that learn from STC-3 votes never see.
 ``boilerplate``
     TWCS airline replies that many conversations received word for word (canned) against
     replies sent once: ROC AUC of ``genericness``.
@@ -44,6 +46,7 @@ Examples
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -74,6 +77,7 @@ __all__ = [
     "reliability_curve",
     "resolve_data_dir",
     "roc_auc",
+    "stc3_held_out",
     "sample_ranking_groups",
     "spearman",
     "tfidf_pair_cosine",
@@ -1130,6 +1134,14 @@ def _relevance_section(run: _Run, *, n_messages: int, seed: int) -> None:
                     run.add("relevance", f"{corpus}/{subset}", metric, system, metrics[metric], n)
 
 
+def stc3_held_out(dialog_id: str) -> bool:
+    """Whether an STC-3 dialogue is in the half kept for evaluation (a fixed hash of its id).
+
+    ``scripts/train.py --research`` learns ``overall`` from the votes of the other half only.
+    """
+    return int(hashlib.sha256(str(dialog_id).encode()).hexdigest(), 16) % 2 == 1
+
+
 def _usefulness_section(run: _Run) -> None:
     try:
         rows = run.corpus("stc3", "usefulness")
@@ -1147,9 +1159,12 @@ def _usefulness_section(run: _Run) -> None:
     scores = {"replyqa": np.array([r.scores.overall for r in run.check(messages, replies)])}
     scores.update(run.pair_baselines(messages, replies))
     scores["length"] = np.array([word_count(r) for r in replies], dtype=float)
-    for system, values in scores.items():
-        run.add("usefulness", "stc3", "spearman", system, spearman(values, useful_share), len(rows))
-        run.add("usefulness", "stc3", "roc_auc", system, roc_auc(useful, values), len(rows))
+    held_out = np.array([stc3_held_out(r.get("dialog_id", r["id"])) for r in rows])
+    for subset, mask in (("stc3", np.ones(len(rows), dtype=bool)), ("stc3/held_out", held_out)):
+        for system, values in scores.items():
+            n = int(mask.sum())
+            run.add("usefulness", subset, "spearman", system, spearman(values[mask], useful_share[mask]), n)
+            run.add("usefulness", subset, "roc_auc", system, roc_auc(useful[mask], values[mask]), n)
     run.settings["usefulness_positive_share"] = float(useful.mean())
 
 

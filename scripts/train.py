@@ -12,7 +12,8 @@ the same company sent to other customers: weak labels, Apache-2.0), then Platt-c
 human labels. Training data:
   default:    data/train_ibm.jsonl (IBM customer-care pairs, Apache-2.0, labelled twice and
               adjudicated) plus gold rows from ibm_cdp in the dev split.
-  --research: the above plus every gold dev row (twcs, tweetsumm: CC BY-NC-SA; stc3).
+  --research: the above plus every gold dev row (twcs, tweetsumm: CC BY-NC-SA; stc3), and for
+              ``overall`` the STC-3 usefulness votes of the training half of its dialogues.
 Gold test rows (companies never used here) are never read.
 
     --cross-encoder DIR: weights for a checker with that cross-encoder (scripts/train_cross_encoder.py):
@@ -85,6 +86,19 @@ def weak_relevance_pairs(shared: Path, exclude_companies: set[str], per_message:
             pairs.append((r["customer_message"], t))
             labels.append(0)
     return pairs, labels
+
+
+def usefulness_rows(shared: Path) -> tuple[list, list]:
+    """STC-3 replies of the training half of the dialogues, labelled useful when at least half the
+    annotators found them so (the evaluation's ``usefulness`` definition; ``stc3/held_out`` is the
+    other half). Research only: the STC-3 text licence is unstated."""
+    from replyqa.evaluate import USEFUL_SHARE_THRESHOLD, stc3_held_out
+
+    path = shared / "stc3" / "stc3_helpdesk_pairs.jsonl"
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")] if path.exists() else []
+    rows = [r for r in rows if r.get("reply_frac_HNaN") is not None and not stc3_held_out(r.get("dialog_id", r["id"]))]
+    return ([(r["customer_message"], r["agent_reply"]) for r in rows],
+            [int(1.0 - float(r["reply_frac_HNaN"]) >= USEFUL_SHARE_THRESHOLD) for r in rows])
 
 
 def cross_validation_pairs(cross_dir: Path, shared: Path) -> tuple[list, list, dict]:
@@ -241,6 +255,13 @@ def main() -> None:
         names = sorted(scored[keep[0]].inputs[name])
         X = np.array([[scored[i].inputs[name][n] for n in names] for i in keep], dtype=np.float64)
         y = np.array([TARGETS[name](rows[i]) for i in keep])
+        if name == "overall" and args.research:
+            # "useful and ready to send": STC-3 annotators' votes, training half of the dialogues
+            votes_pairs, votes = usefulness_rows(Path(args.shared))
+            extra = checker.score_pairs(votes_pairs, weights=weights)
+            kept = [i for i, s in enumerate(extra) if s is not None]
+            X = np.vstack([X, [[extra[i].inputs[name][n] for n in names] for i in kept]])
+            y = np.concatenate([y, [votes[i] for i in kept]])
         weights[name], auc = fit_one(X, y, names, args.C)
         report[name] = {"n": len(y), "positives": int(y.sum()), "cv_auc": round(auc, 4)}
         print(f"{name:16s} n={len(y):4d} positives={int(y.sum()):4d} 5-fold AUC={auc:.3f}")
