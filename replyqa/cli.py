@@ -189,6 +189,7 @@ def _cmd_eval(args: argparse.Namespace, out: TextIO) -> int:
     result = ev.evaluate(
         _checker(args), data_dir=args.data_dir, gold_path=args.gold, sections=tuple(args.sections),
         n_messages=args.n_messages, seed=args.seed, gold_split=args.split, progress=args.progress,
+        boilerplate_company=args.boilerplate_company,
     )
     out.write(result.table() + "\n")
     if args.json:
@@ -234,6 +235,8 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--sections", nargs="+", default=["relevance", "usefulness", "boilerplate", "gold"])
     ev.add_argument("--n-messages", type=int, default=300)
     ev.add_argument("--seed", type=int, default=0)
+    ev.add_argument("--boilerplate-company", help="measure boilerplate at this company only (e.g. Delta, one that "
+                    "weights under test were not trained on; default: every company)")
     ev.add_argument("--json", help="also write the results as JSON")
     ev.add_argument("--csv", help="also write the results as a tidy CSV")
     ev.add_argument("--progress", action="store_true")

@@ -51,7 +51,8 @@ def sample_test(test: list[dict], per_class: int, rng: np.random.Generator) -> l
     return out
 
 
-def measure(rows: list[dict], company: str, n_history: int, per_class: int, threads: int | None) -> dict:
+def measure(rows: list[dict], company: str, n_history: int, per_class: int, threads: int | None,
+            weights: str | None = None) -> dict:
     from replyqa import Checker
 
     history, test = company_split(rows, company)
@@ -61,9 +62,9 @@ def measure(rows: list[dict], company: str, n_history: int, per_class: int, thre
     pairs = [(r["customer_message"], r["agent_reply"]) for _, r in sample]
     seen = set(history_texts)
     unseen = np.array([label == 0 or r["agent_reply"] not in seen for label, r in sample])
-    shipped = Checker(num_threads=threads)
+    shipped = Checker(num_threads=threads, weights=weights)
     before = np.array([r.scores.genericness for r in shipped.check_many(pairs)])
-    fitted = Checker(num_threads=threads).fit(history_texts)
+    fitted = Checker(num_threads=threads, weights=weights).fit(history_texts)
     after = np.array([r.scores.genericness for r in fitted.check_many(pairs)])
     return {
         "company": company, "history_replies": len(history_texts), "templates_learned": len(fitted.templates_),
@@ -83,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--history", type=int, default=3000, help="latest history replies given to fit() (default 3000)")
     ap.add_argument("--per-class", type=int, default=200, help="test replies per class (default 200)")
     ap.add_argument("--threads", type=int, default=1, help="encoder threads (default 1)")
+    ap.add_argument("--weights", help="weights JSON to measure instead of the shipped ones (research weights: "
+                    "trained on American Airlines' templates, so only Delta is held out)")
     ap.add_argument("--json", metavar="PATH", help="also write the figures to this JSON file")
     args = ap.parse_args(argv)
     path = resolve_data_dir(args.data_dir) / CORPUS
@@ -95,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
           "| AUC shipped | AUC fitted | unseen: shipped | unseen: fitted | one-off mean genericness shipped -> fitted |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for company in args.companies:
-        f = measure(rows, company, args.history, args.per_class, args.threads)
+        f = measure(rows, company, args.history, args.per_class, args.threads, args.weights)
         results.append(f)
         print(f"| {company} | {f['history_replies']} | {f['templates_learned']} | {f['test_canned']} / {f['test_one_off']} "
               f"({f['test_canned_unseen']}) | {f['auc_shipped']:.3f} | {f['auc_fitted']:.3f} | "

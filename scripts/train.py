@@ -13,7 +13,8 @@ human labels. Training data:
   default:    data/train_ibm.jsonl (IBM customer-care pairs, Apache-2.0, labelled twice and
               adjudicated) plus gold rows from ibm_cdp in the dev split.
   --research: the above plus every gold dev row (twcs, tweetsumm: CC BY-NC-SA; stc3), and for
-              ``overall`` the STC-3 usefulness votes of the training half of its dialogues.
+              ``overall`` the STC-3 usefulness votes of the training half of its dialogues, for
+              ``genericness`` TWCS template counts of American Airlines and British Airways (not Delta).
 Gold test rows (companies never used here) are never read.
 
     --cross-encoder DIR: weights for a checker with that cross-encoder (scripts/train_cross_encoder.py):
@@ -99,6 +100,24 @@ def usefulness_rows(shared: Path) -> tuple[list, list]:
     rows = [r for r in rows if r.get("reply_frac_HNaN") is not None and not stc3_held_out(r.get("dialog_id", r["id"]))]
     return ([(r["customer_message"], r["agent_reply"]) for r in rows],
             [int(1.0 - float(r["reply_frac_HNaN"]) >= USEFUL_SHARE_THRESHOLD) for r in rows])
+
+
+BOILERPLATE_HELD_OUT = "Delta"  # the airline whose replies research genericness never sees
+
+
+def template_rows(shared: Path, n_one_off: int = 400, seed: int = 0) -> tuple[list, list]:
+    """TWCS airline replies other than Delta's: generic (1) when agents sent the same reply to two or
+    more customers, specific (0) a sample of replies sent once. Research only (CC BY-NC-SA)."""
+    path = shared / "twcs_airlines" / "twcs_airlines_pairs.jsonl"
+    rows = [json.loads(line) for line in path.open(encoding="utf-8")] if path.exists() else []
+    first: dict[str, dict] = {}
+    for r in rows:
+        if r.get("company") and r["company"] != BOILERPLATE_HELD_OUT:
+            first.setdefault(r["agent_reply"], r)
+    repeated = [r for r in first.values() if r["reply_template_count"] >= 2]
+    once = [r for r in first.values() if r["reply_template_count"] == 1]
+    once = [once[int(i)] for i in np.random.default_rng(seed).choice(len(once), size=min(n_one_off, len(once)), replace=False)]
+    return ([(r["customer_message"], r["agent_reply"]) for r in repeated + once], [1] * len(repeated) + [0] * len(once))
 
 
 def cross_validation_pairs(cross_dir: Path, shared: Path) -> tuple[list, list, dict]:
@@ -255,6 +274,14 @@ def main() -> None:
         names = sorted(scored[keep[0]].inputs[name])
         X = np.array([[scored[i].inputs[name][n] for n in names] for i in keep], dtype=np.float64)
         y = np.array([TARGETS[name](rows[i]) for i in keep])
+        if name == "genericness" and args.research:
+            # replies airline agents sent word for word to several customers (TWCS template counts;
+            # Delta is left out so that boilerplate can be measured at a company never trained on)
+            template_pairs, generic = template_rows(Path(args.shared))
+            extra = checker.score_pairs(template_pairs, weights=weights)
+            kept = [i for i, s in enumerate(extra) if s is not None]
+            X = np.vstack([X, [[extra[i].inputs[name][n] for n in names] for i in kept]])
+            y = np.concatenate([y, [generic[i] for i in kept]])
         if name == "overall" and args.research:
             # "useful and ready to send": STC-3 annotators' votes, training half of the dialogues
             votes_pairs, votes = usefulness_rows(Path(args.shared))

@@ -29,6 +29,7 @@ from replyqa.evaluate import (
     roc_auc,
     sample_ranking_groups,
     spearman,
+    stc3_held_out,
     tfidf_pair_cosine,
     tfidf_reference_cosine,
     top1_accuracy,
@@ -418,6 +419,21 @@ def test_usefulness_reports_spearman_and_auc_for_every_system(tiny_data):
     )
     systems = {(row.metric, row.system) for row in result.rows}
     assert systems == {(m, s) for m in ("spearman", "roc_auc") for s in ("replyqa", "tfidf", "length")}
+
+
+def test_usefulness_is_also_reported_on_the_held_out_half_of_the_dialogues(tiny_data):
+    result = evaluate(FakeChecker(), data_dir=tiny_data.data_dir, sections=("usefulness",), baselines=())
+    n = {row.subset: row.n for row in result.rows}
+    assert n["stc3"] == 13
+    assert n["stc3/held_out"] == sum(stc3_held_out(f"Unicom-{i}") for i in range(10)) + sum(
+        stc3_held_out(f"x-{i}") for i in range(3))
+
+
+def test_the_stc3_held_out_half_is_a_fixed_half_of_the_dialogues():
+    ids = [str(3901149486614923 + 7919 * i) for i in range(2000)]
+    held = [stc3_held_out(i) for i in ids]
+    assert held == [stc3_held_out(i) for i in ids]  # no state, no randomness
+    assert 0.45 < sum(held) / len(held) < 0.55
 
 
 def test_metric_row_round_trips_nan_through_none():
