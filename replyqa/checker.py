@@ -142,8 +142,12 @@ class Checker:
         """The cross-encoder's logit per pair, read on the cleaned texts (as it was trained)."""
         if self._cross is None:
             return None
-        logits = self._cross().score([(m.clean.text, d.clean.text) for m, d in zip(messages, drafts)])
-        return [float(x) for x in logits]
+        logits = np.asarray(self._cross().score([(m.clean.text, d.clean.text) for m, d in zip(messages, drafts)]),
+                            dtype=np.float64).ravel()
+        if len(logits) != len(drafts) or not np.isfinite(logits).all():
+            raise ValueError(f"The cross-encoder must return one finite logit per pair; got {len(logits)} values "
+                             f"for {len(drafts)} pairs (finite: {bool(np.isfinite(logits).all())}).")
+        return logits.tolist()
 
     def __repr__(self) -> str:
         return f"Checker(policy={self.policy!r}, templates={len(self.templates_)})"

@@ -111,6 +111,32 @@ def make_groups(data_dir: Path, *, corpora: list[str], negatives: int, max_per_c
     return [groups[int(i)] for i in order[n_val:]], [groups[int(i)] for i in order[:n_val]]
 
 
+def write_model_card(out: Path, meta: dict) -> None:
+    """MODEL_CARD.md beside the weights: what it was trained on, under which licence, how well."""
+    research = meta["corpora"] != list(LICENCE_CLEAN)
+    lines = [
+        "# replyqa cross-encoder", "",
+        f"Made by `{meta['command']}` from `{meta['base_model']}` (Apache-2.0).", "",
+        "**Task.** Reads `[CLS] customer message [SEP] reply [SEP]` (texts cleaned as replyqa cleans them), "
+        "mean-pools, and a linear unit gives a logit of how well the reply fits *this* message. Trained as a "
+        f"ranker: each message with its true reply and {meta['negatives']} replies the same company sent to other "
+        "customers, softmax cross-entropy over the group.", "",
+        f"**Training data.** Corpora: {', '.join(meta['corpora'])} from `../shared/data` "
+        f"({meta['training_groups']} groups, at most {meta['max_per_corpus']} per corpus, seed {meta['seed']}). "
+        "Every customer message that `replyqa eval` samples for relevance (seed 0; 100, 150 or 300 messages) and every "
+        "gold message is left out.", "",
+        f"**Licence.** {meta['licence']}." + (" Research only: it must not ship as the package default." if research else ""),
+        "",
+        f"**Measured.** Validation ROC AUC (true vs {meta['negatives']} same-company replies, "
+        f"{meta['validation_groups']} held-out groups): {meta['validation_auc']}. "
+        "Use it with `replyqa --cross-encoder DIR eval` after `python scripts/train.py "
+        + ("--research " if research else "") + "--cross-encoder DIR` (writes `weights.json` here); "
+        "the README's \"How good is it\" table has the figures of that run.", "",
+        f"Training took {meta['minutes']} min on 2 CPU cores.", "",
+    ]
+    (out / "MODEL_CARD.md").write_text("\n".join(lines), encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--research", action="store_true", help="also train on the non-commercial corpora")
@@ -222,6 +248,7 @@ def main() -> int:
     head_data = {"weight": head.weight.detach().numpy().ravel().astype(float).tolist(),
                  "bias": float(head.bias.item()), "max_length": args.max_length, "training": meta}
     (out / "head.json").write_text(json.dumps(head_data), encoding="utf-8")
+    write_model_card(out, meta)
     print(f"wrote {out}", flush=True)
     return 0
 

@@ -105,6 +105,15 @@ def test_any_object_with_a_score_method_can_serve():
         Checker(cross_encoder=object(), weights=cross_weights())
 
 
+def test_a_cross_encoder_returning_nan_is_an_error_not_a_silent_score():
+    class Broken:
+        def score(self, pairs):
+            return np.full(len(pairs), np.nan)
+
+    with pytest.raises(ValueError, match="finite"):
+        Checker(cross_encoder=Broken(), weights=cross_weights()).check("Where is my refund?", "It was issued today.")
+
+
 def test_a_folder_that_is_not_a_cross_encoder_says_how_to_make_one(tmp_path):
     with pytest.raises(ModelNotInstalledError, match="train_cross_encoder.py"):
         load_cross_encoder(tmp_path)
