@@ -199,7 +199,7 @@ def calibrated_hand(checker: Checker, name: str, rows: list, target) -> dict:
             "note": "hand-set weights, isotonic calibration to human labels"}
 
 
-def select_on_dev(checker: Checker, learned: dict, train_rows: list) -> tuple[dict, dict]:
+def select_on_dev(checker: Checker, learned: dict, train_rows: list, keep: tuple[str, ...] = ()) -> tuple[dict, dict]:
     """Model selection on gold dev rows never used for training (twcs, tweetsumm, stc3 dev):
     for each score keep the learned model or the isotonic-calibrated hand-set one, whichever ranks
     the human labels better (ROC AUC); for each A keep the learned verdict models or the hand
@@ -217,7 +217,7 @@ def select_on_dev(checker: Checker, learned: dict, train_rows: list) -> tuple[di
         for label, cand in (("learned", {**chosen, name: learned[name]}), ("hand", {**chosen, name: hand[name]})):
             reports = checker.score_pairs(pairs, weights=cand)
             aucs[label] = roc_auc_score(y, [getattr(x.scores, name) if x else 0.0 for x in reports])
-        pick = "learned" if aucs["learned"] >= aucs["hand"] else "hand"
+        pick = "learned" if aucs["learned"] >= aucs["hand"] or name in keep else "hand"
         chosen[name] = learned[name] if pick == "learned" else hand[name]
         decisions[name] = {"pick": pick, **{k: round(v, 4) for k, v in aucs.items()}}
         print(f"select {name:16s} dev AUC learned={aucs['learned']:.3f} hand={aucs['hand']:.3f} -> {pick}")
@@ -315,7 +315,10 @@ def main() -> None:
         report[f"{a}.pass"] = {"n": len(y), "positives": int(y.sum()), "cv_auc": round(auc, 4)}
         print(f"{a + '.pass':22s} n={len(y):4d} positives={int(y.sum()):4d} 5-fold AUC={auc:.3f}")
     if not args.research:
-        weights, report["selection"] = select_on_dev(checker, weights, rows)
+        # with a cross-encoder the learned relevance is kept (the hand one cannot read it); both
+        # dev AUCs are still recorded
+        weights, report["selection"] = select_on_dev(checker, weights, rows,
+                                                     keep=("relevance",) if args.cross_encoder else ())
     sources = sorted({r["source"] for r in rows})
     weights["sentence_genericness"] = {"bias": 0.5, "w": {"canned": 3.0, "margin": -8.0, "takes_up": -1.5, "generic_cue": 1.0, "short": 0.5},
                                        "note": "hand-set: no sentence-level labels; reply-level genericness is learned"}
