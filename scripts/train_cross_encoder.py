@@ -125,7 +125,7 @@ def write_model_card(out: Path, meta: dict) -> None:
         f"({meta['training_groups']} groups, at most {meta['max_per_corpus']} per corpus, seed {meta['seed']}). "
         "Every customer message that `replyqa eval` samples for relevance (seed 0; 100, 150 or 300 messages) and every "
         "gold message is left out.", "",
-        f"**Licence.** {meta['licence']}." + (" Research only: it must not ship as the package default." if research else ""),
+        f"**Licence.** {meta['licence']}.",
         "",
         f"**Measured.** Validation ROC AUC (true vs {meta['negatives']} same-company replies, "
         f"{meta['validation_groups']} held-out groups): {meta['validation_auc']}. "
