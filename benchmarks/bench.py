@@ -212,11 +212,12 @@ def measure_import(runs: int) -> dict[str, Any]:
     return {"import_s": statistics.median(times), "import_runs_s": times, "import_pulls_torch": any(torch_seen)}
 
 
-def measure_first_check(first: Pair, backend: str, threads: int | None) -> tuple[Any, dict[str, float]]:
+def measure_first_check(first: Pair, backend: str, threads: int | None,
+                        cross_encoder: str | None = None) -> tuple[Any, dict[str, float]]:
     """A fresh Checker (models are cached per process, so this must run before any other check)."""
     from replyqa import Checker
 
-    construct_s, checker = timed(lambda: Checker(backend=backend, num_threads=threads))
+    construct_s, checker = timed(lambda: Checker(backend=backend, num_threads=threads, cross_encoder=cross_encoder))
     first_s, _ = timed(lambda: checker.check(*first))
     return checker, {"checker_construct_s": construct_s, "first_check_s": first_s}
 
@@ -334,6 +335,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--threads", type=int, metavar="N",
                     help="encoder threads, Checker(num_threads=N), also given to the reference model "
                          "(default: the backend's own choice)")
+    ap.add_argument("--cross-encoder", metavar="DIR", help="Checker(cross_encoder=DIR): what the optional "
+                    "cross-encoder costs (a folder from scripts/train_cross_encoder.py with its weights.json)")
     ap.add_argument("--backend", default="auto", choices=("auto", "onnx", "torch"),
                     help="Checker(backend=...) (default auto: ONNX Runtime when installed)")
     return ap.parse_args(argv)
@@ -345,12 +348,13 @@ def sizes_for(args: argparse.Namespace) -> Sizes:
     return Sizes(pairs=args.pairs, new=100, editor=50, edits=4, import_runs=3)
 
 
-def run(sizes: Sizes, sample: Sample, backend: str = "auto", threads: int | None = None) -> tuple[dict[str, Any], Any]:
+def run(sizes: Sizes, sample: Sample, backend: str = "auto", threads: int | None = None,
+        cross_encoder: str | None = None) -> tuple[dict[str, Any], Any]:
     f: dict[str, Any] = {}
     f.update(measure_import(sizes.import_runs))
     say("import replyqa (fresh interpreter)", f"{f['import_s']:.3f} s  runs={[round(t, 3) for t in f['import_runs_s']]}"
         f"  torch imported: {f['import_pulls_torch']}")
-    checker, first = measure_first_check(sample.first, backend, threads)
+    checker, first = measure_first_check(sample.first, backend, threads, cross_encoder)
     f.update(first)
     say("Checker() construction", f"{first['checker_construct_s'] * 1000:.1f} ms")
     say("model load + first check", f"{first['first_check_s']:.2f} s  ({checker._analyzer.encoder!r})")
@@ -389,7 +393,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = sizes_for(args)
     sample = make_sample(load_pairs(root), sizes)
     load_start = list(os.getloadavg()) if hasattr(os, "getloadavg") else None
-    figures, checker = run(sizes, sample, args.backend, args.threads)
+    figures, checker = run(sizes, sample, args.backend, args.threads, args.cross_encoder)
     figures["environment"] = {**environment(checker, args.threads), "loadavg_start": load_start}
     figures["sizes"] = sizes.__dict__
     print(f"\nenvironment: {figures['environment']}\n")
