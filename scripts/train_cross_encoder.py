@@ -151,6 +151,9 @@ def main() -> int:
     parser.add_argument("--val-share", type=float, default=0.08)
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--init", type=Path, default=None,
+                        help="continue from a folder this script wrote (another epoch); keep its --seed, "
+                             "corpora and --max-per-corpus, so the validation groups stay unseen")
     args = parser.parse_args()
 
     import torch
@@ -173,10 +176,16 @@ def main() -> int:
     tokenizer = Tokenizer.from_file(str(base / "tokenizer.json"))
     tokenizer.enable_truncation(args.max_length, strategy="longest_first")
     tokenizer.enable_padding()
-    model = AutoModel.from_pretrained(str(base), local_files_only=True)
+    model = AutoModel.from_pretrained(str(args.init or base), local_files_only=True)
     head = torch.nn.Linear(model.config.hidden_size, 1)
-    torch.nn.init.normal_(head.weight, std=0.02)
-    torch.nn.init.zeros_(head.bias)
+    if args.init:
+        start = json.loads((args.init / "head.json").read_text(encoding="utf-8"))
+        with torch.no_grad():
+            head.weight.copy_(torch.tensor(start["weight"]).reshape(1, -1))
+            head.bias.fill_(float(start["bias"]))
+    else:
+        torch.nn.init.normal_(head.weight, std=0.02)
+        torch.nn.init.zeros_(head.bias)
 
     def logits(pairs: list[tuple[str, str]]) -> torch.Tensor:
         enc = tokenizer.encode_batch(pairs)
@@ -237,7 +246,7 @@ def main() -> int:
             shutil.copy2(src, out / name)
     meta = {
         "command": "python scripts/train_cross_encoder.py" + (" --research" if args.research else ""),
-        "base_model": "sentence-transformers/all-MiniLM-L6-v2",
+        "base_model": "sentence-transformers/all-MiniLM-L6-v2" + (f", continued from {args.init}" if args.init else ""),
         **split,
         "licence": "Apache-2.0 (IBM/twitter-customer-care-document-prediction)" if not args.research
         else "includes CC BY-NC-SA 4.0 text: research only, do not ship as a default",
