@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from .errors import ModelNotInstalledError
+
 __all__ = ["OnnxCrossEncoder", "OnnxEncoder", "cache_dir", "export_onnx", "supports_onnx"]
 
 _WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin")
@@ -233,7 +235,8 @@ class OnnxCrossEncoder:
         self.model_dir = Path(model_dir)
         head_path = self.model_dir / "head.json"
         if not head_path.is_file():
-            raise ValueError(f"{self.model_dir} has no head.json: not a folder written by scripts/train_cross_encoder.py.")
+            raise ModelNotInstalledError(f"{self.model_dir} is not a cross-encoder folder (no head.json). "
+                                         "Make one with: python scripts/train_cross_encoder.py")
         head = json.loads(head_path.read_text(encoding="utf-8"))
         self.training: dict[str, Any] = head.get("training", {})
         self._weight = np.asarray(head["weight"], dtype=np.float32)

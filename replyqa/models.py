@@ -109,18 +109,11 @@ def load_cross_encoder(path: str | os.PathLike[str], *, num_threads: int | None 
     """Load a cross-encoder folder written by ``scripts/train_cross_encoder.py``, once per
     process, in ONNX Runtime (see :class:`~replyqa.encoders.OnnxCrossEncoder`)."""
     folder = Path(path)
-    if not (folder / "head.json").is_file():
-        raise ModelNotInstalledError(
-            f"{folder} is not a cross-encoder folder (no head.json). Make one with: python scripts/train_cross_encoder.py"
-        )
     with _lock:
         key = ("cross", f"{folder.resolve()}|{num_threads}")
         if key not in _cache:
             _offline()
-            try:
-                import onnxruntime  # noqa: F401
-            except ImportError as exc:
-                raise ModelNotInstalledError("onnxruntime is not installed. Run: pip install onnxruntime") from exc
+            _require_onnxruntime()
             from .encoders import OnnxCrossEncoder
 
             _cache[key] = OnnxCrossEncoder(folder, num_threads=num_threads)
@@ -201,11 +194,15 @@ def _load_encoder(name_or_path: str | None, backend: str, num_threads: int | Non
     )
 
 
-def _load_onnx(folder: Path, num_threads: int | None) -> Encoder:
+def _require_onnxruntime() -> None:
     try:
         import onnxruntime  # noqa: F401
     except ImportError as exc:
         raise ModelNotInstalledError("onnxruntime is not installed. Run: pip install onnxruntime") from exc
+
+
+def _load_onnx(folder: Path, num_threads: int | None) -> Encoder:
+    _require_onnxruntime()
     from .encoders import OnnxEncoder
 
     return OnnxEncoder(folder, num_threads=num_threads)  # refuses a model it cannot reproduce exactly

@@ -120,6 +120,13 @@ def template_rows(shared: Path, n_one_off: int = 400, seed: int = 0) -> tuple[li
     return ([(r["customer_message"], r["agent_reply"]) for r in repeated + once], [1] * len(repeated) + [0] * len(once))
 
 
+# Research weights learn these scores also from weakly labelled real data (non-commercial text):
+# genericness from replies airline agents sent word for word to several customers (Delta left out,
+# so boilerplate is measured at a company never trained on); overall ("useful and ready to send")
+# from STC-3 annotators' votes on the training half of the dialogues.
+RESEARCH_EXTRA = {"genericness": template_rows, "overall": usefulness_rows}
+
+
 def cross_validation_pairs(cross_dir: Path, shared: Path) -> tuple[list, list, dict]:
     """The swap-test pairs of the cross-encoder's validation groups, rebuilt from its record."""
     import sys
@@ -274,21 +281,12 @@ def main() -> None:
         names = sorted(scored[keep[0]].inputs[name])
         X = np.array([[scored[i].inputs[name][n] for n in names] for i in keep], dtype=np.float64)
         y = np.array([TARGETS[name](rows[i]) for i in keep])
-        if name == "genericness" and args.research:
-            # replies airline agents sent word for word to several customers (TWCS template counts;
-            # Delta is left out so that boilerplate can be measured at a company never trained on)
-            template_pairs, generic = template_rows(Path(args.shared))
-            extra = checker.score_pairs(template_pairs, weights=weights)
+        if args.research and name in RESEARCH_EXTRA:
+            extra_pairs, extra_y = RESEARCH_EXTRA[name](Path(args.shared))
+            extra = checker.score_pairs(extra_pairs, weights=weights)
             kept = [i for i, s in enumerate(extra) if s is not None]
             X = np.vstack([X, [[extra[i].inputs[name][n] for n in names] for i in kept]])
-            y = np.concatenate([y, [generic[i] for i in kept]])
-        if name == "overall" and args.research:
-            # "useful and ready to send": STC-3 annotators' votes, training half of the dialogues
-            votes_pairs, votes = usefulness_rows(Path(args.shared))
-            extra = checker.score_pairs(votes_pairs, weights=weights)
-            kept = [i for i, s in enumerate(extra) if s is not None]
-            X = np.vstack([X, [[extra[i].inputs[name][n] for n in names] for i in kept]])
-            y = np.concatenate([y, [votes[i] for i in kept]])
+            y = np.concatenate([y, [extra_y[i] for i in kept]])
         weights[name], auc = fit_one(X, y, names, args.C)
         report[name] = {"n": len(y), "positives": int(y.sum()), "cv_auc": round(auc, 4)}
         print(f"{name:16s} n={len(y):4d} positives={int(y.sum()):4d} 5-fold AUC={auc:.3f}")

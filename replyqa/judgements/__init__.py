@@ -17,7 +17,7 @@ from ..report import AVerdict, Finding, Question, Report, Scores, SentenceNote
 from . import scores as _scores
 from .features import PairFeatures, measure
 from .findings import TALKS_PAST_FACTOR, TONE_CODES, find_findings, talks_past
-from .five_as import judge_five_as, message_kind
+from .five_as import judge_five_as
 from .questions import find_questions
 
 __all__ = ["PairFeatures", "ScoredPair", "empty_draft_report", "judge", "measure", "score_pair"]
@@ -85,11 +85,10 @@ def score_pair(message: Prepared, draft: Prepared, *, bank: np.ndarray, replies:
         "length": min(1.0, sum(s.n_tokens for s in draft.sentences) / 40.0),
         "long": min(1.0, sum(s.n_tokens for s in draft.sentences) / 120.0),
         "unanswered": float(answered < 1.0),
-        "specific": 1.0 - min(sent_generic),
-        "closing": float(message_kind(message).closing),  # the customer only thanks or signs off
     }
     # a learned overall may also read the measurements behind the other scores and the Answer
-    # check (what the message asks, what the draft does): "useful" depends on them beyond the scores
+    # check (what the message asks, whether it only thanks, what the draft does): "useful"
+    # depends on them beyond the scores
     for group in ("relevance", "genericness", "acknowledgement", "a.answer"):
         inputs["overall"].update({f"{group}.{k}": v for k, v in inputs[group].items()})
     overall = _scores.combine("overall", inputs["overall"], weights)
